@@ -1,0 +1,39 @@
+"""The code graph: a repository as resolved symbols and relationships."""
+
+from codegraph.errors import (
+    IndexStoreError,
+    ParseError,
+    PatchwrightError,
+    QueryError,
+    RepositoryError,
+)
+from codegraph.model import (
+    Edge,
+    EdgeKind,
+    FileFacts,
+    Import,
+    Reference,
+    Skipped,
+    Symbol,
+    SymbolKind,
+    Unresolved,
+    Visibility,
+)
+
+__all__ = [
+    "Edge",
+    "EdgeKind",
+    "FileFacts",
+    "Import",
+    "IndexStoreError",
+    "ParseError",
+    "PatchwrightError",
+    "QueryError",
+    "Reference",
+    "RepositoryError",
+    "Skipped",
+    "Symbol",
+    "SymbolKind",
+    "Unresolved",
+    "Visibility",
+]

@@ -1,0 +1,61 @@
+"""tree-sitter plumbing shared by the language modules (grammar wheels, tree-sitter ≥ 0.25)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from functools import cache
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+# grammar key -> (wheel module, function returning the language pointer)
+_GRAMMARS: dict[str, tuple[str, str]] = {
+    "go": ("tree_sitter_go", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "python": ("tree_sitter_python", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+}
+
+
+@cache
+def grammar(key: str) -> Language:
+    module_name, func = _GRAMMARS[key]
+    loader: Callable[[], object] = getattr(importlib.import_module(module_name), func)
+    return Language(loader())
+
+
+def parser(key: str) -> Parser:
+    """A new parser: parsers are not thread-safe, so callers keep their own."""
+    return Parser(grammar(key))
+
+
+@cache
+def query(key: str, source: str) -> Query:
+    return Query(grammar(key), source)
+
+
+def captures(key: str, query_source: str, node: Node) -> dict[str, list[Node]]:
+    return QueryCursor(query(key, query_source)).captures(node)
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def span(node: Node) -> tuple[int, int]:
+    """1-based first and last line of a node."""
+    return node.start_point[0] + 1, node.end_point[0] + 1
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Pre-order traversal without recursion (deep files must not hit the recursion limit)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))

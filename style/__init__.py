@@ -1,0 +1,3 @@
+"""Learn a repository's conventions and check changes against them."""
+
+__all__: list[str] = []
