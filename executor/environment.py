@@ -1,0 +1,250 @@
+"""What a sandboxed command sees: a scrubbed environment and a cached per-repository venv.
+
+Nothing is inherited from the caller's environment: every variable is built from an
+allowlist, so API keys, tokens and cloud credentials never reach a test. Dependencies are
+installed once per (dependency files, Python version, install options) in a separate setup
+step that has the network; test runs reuse the finished virtualenv read-only, offline.
+
+The venv lives outside the workspace, so the workspace's own code must win on import:
+test runs put the workspace root (and its `src/` for src-layouts) first on `PYTHONPATH`,
+ahead of the copy installed in the venv. The install still matters for dependencies,
+entry points and package metadata (`importlib.metadata.version`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from executor.errors import SandboxError
+from executor.model import Limits, RunResult
+from executor.sandbox.base import Sandbox
+
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+DEPENDENCY_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini")
+DEPENDENCY_GLOBS = ("requirements*.txt", "requirements/*.txt")
+SETUP_LIMITS = Limits(memory_mb=8192, cpu_seconds=3600, wall_seconds=1800.0, processes=512)
+_SECRET = re.compile(
+    r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH(?!OR)|COOKIE|SESSION)"
+    r"|^(AWS|AZURE|GCP|GOOGLE|GITHUB|GH|GITLAB|OPENAI|ANTHROPIC|HF|DOCKER|SSH|GPG|NPM|PYPI)_",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_MARKER = "patchwright-env.json"
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSpec:
+    """How to build a repository's virtualenv (all of it is part of the cache key)."""
+
+    install_project: bool = True  # `pip install <repo>` (non-editable; see module docstring)
+    requirements: tuple[str, ...] = ()  # requirement files inside the repository, `-r` each
+    packages: tuple[str, ...] = ("pytest",)  # extra requirements, e.g. "pytest==7.4.4"
+    pip_args: tuple[str, ...] = ()  # e.g. ("--no-index", "--find-links", "/wheels")
+    variables: tuple[tuple[str, str], ...] = ()  # for setup and test runs alike
+    python: str = ""  # interpreter that creates the venv; "" = the one running patchwright
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """An interpreter ready for test runs: what goes first on PATH and what to bind."""
+
+    key: str  # cache key of the venv, "host" for patchwright's own interpreter
+    bin_dir: Path
+    ro_binds: tuple[Path, ...]
+    variables: tuple[tuple[str, str], ...] = ()
+    cached: bool = False  # True when a finished venv was reused
+    setup: tuple[RunResult, ...] = ()  # the commands that built it (empty when cached)
+
+
+def data_dir() -> Path:
+    """`$PATCHWRIGHT_DATA_DIR`, else `~/.cache/patchwright`."""
+    configured = os.environ.get("PATCHWRIGHT_DATA_DIR")
+    return Path(configured).expanduser() if configured else Path.home() / ".cache/patchwright"
+
+
+def is_secret(name: str) -> bool:
+    """True for variable names that look like credentials (never passed to a sandbox)."""
+    return bool(_SECRET.search(name))
+
+
+def scrubbed_env(
+    workdir: Path, environment: Environment | None = None, *, python_path: bool = True
+) -> dict[str, str]:
+    """The complete environment of a sandboxed command, built from an allowlist."""
+    home = workdir / ".patchwright" / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    bin_dir = f"{environment.bin_dir}:" if environment else ""
+    env = {
+        "PATH": bin_dir + SYSTEM_PATH,
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "CI": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONNOUSERSITE": "1",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+    }
+    if python_path:
+        roots = [workdir / "src", workdir] if (workdir / "src").is_dir() else [workdir]
+        env["PYTHONPATH"] = ":".join(str(root) for root in roots)
+    for name, value in environment.variables if environment else ():
+        env[name] = value
+    return env
+
+
+def host_environment() -> Environment:
+    """patchwright's own interpreter (and what it has installed), for `--no-setup` runs."""
+    prefix = Path(sys.prefix).resolve()
+    binds = tuple(dict.fromkeys([prefix, Path(sys.base_prefix).resolve()]))
+    return Environment("host", Path(sys.prefix) / "bin", binds)
+
+
+def env_key(root: Path, spec: EnvSpec) -> str:
+    """Hash of the dependency files, the interpreter's version and the install options."""
+    digest = hashlib.sha256()
+    python = _interpreter(spec)
+    digest.update(_python_version(python).encode())
+    digest.update(json.dumps(asdict(spec), sort_keys=True).encode())
+    for path in _dependency_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def prepare_environment(
+    root: Path,
+    spec: EnvSpec,
+    sandbox: Sandbox,
+    *,
+    limits: Limits = SETUP_LIMITS,
+    cache_dir: Path | None = None,
+) -> Environment:
+    """The repository's venv, built once (network on) and reused by every later run.
+
+    A venv is built in a staging directory and renamed into place only when complete; a
+    lock file serialises concurrent builders of the same key. Raises `SandboxError` with
+    the failing command's last output line when an install step fails.
+    """
+    _check_spec(spec)
+    key = env_key(root, spec)
+    envs = (cache_dir or data_dir()) / "envs"
+    envs.mkdir(parents=True, exist_ok=True)
+    final = envs / key
+    python = _interpreter(spec)
+    binds = (final, _prefix(python))
+    if (final / _MARKER).is_file():
+        return Environment(key, final / "bin", binds, spec.variables, cached=True)
+    with _locked(envs / f"{key}.lock"):
+        if (final / _MARKER).is_file():  # another builder finished while we waited
+            return Environment(key, final / "bin", binds, spec.variables, cached=True)
+        staging = envs / f".build-{key}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            results = _build(root, spec, sandbox, limits, staging, python)
+            (staging / "venv" / _MARKER).write_text(json.dumps(asdict(spec), sort_keys=True))
+            (staging / "venv").rename(final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return Environment(key, final / "bin", binds, spec.variables, setup=results)
+
+
+def _build(
+    root: Path, spec: EnvSpec, sandbox: Sandbox, limits: Limits, staging: Path, python: Path
+) -> tuple[RunResult, ...]:
+    source = staging / "src"
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(".git", ".patchwright"))
+    venv = staging / "venv"
+    env = scrubbed_env(staging, python_path=False)
+    env.update(spec.variables)
+    install = [str(venv / "bin" / "python"), "-m", "pip", "install", *spec.pip_args]
+    for requirement in spec.requirements:
+        install += ["-r", str(source / requirement)]
+    install += [*spec.packages, *([str(source)] if spec.install_project else [])]
+    steps = [[str(python), "-m", "venv", str(venv)]]
+    if spec.requirements or spec.packages or spec.install_project:
+        steps.append(install)
+    results = []
+    for argv in steps:
+        result = sandbox.run(
+            argv, staging, limits, env=env, network=True, ro_binds=(_prefix(python),)
+        )
+        results.append(result)
+        if not result.ok:
+            tail = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()
+            what = "timed out" if result.timed_out else f"exited {result.exit_code}"
+            raise SandboxError(
+                f"environment setup failed: `{' '.join(argv[:4])} …` {what}: {tail[-1][:300]}"
+            )
+    return tuple(results)
+
+
+def _check_spec(spec: EnvSpec) -> None:
+    for name, _ in spec.variables:
+        if not _NAME.match(name):
+            raise SandboxError(f"invalid environment variable name {name[:60]!r}")
+        if is_secret(name):
+            raise SandboxError(f"refusing to pass secret-looking variable {name} into a sandbox")
+    for requirement in spec.requirements:
+        path = Path(requirement)
+        if path.is_absolute() or ".." in path.parts:
+            raise SandboxError(f"requirement file {requirement!r} must be inside the repository")
+
+
+def _dependency_files(root: Path) -> list[Path]:
+    found = [root / name for name in DEPENDENCY_FILES if (root / name).is_file()]
+    for pattern in DEPENDENCY_GLOBS:
+        found += sorted(path for path in root.glob(pattern) if path.is_file())
+    return found
+
+
+def _interpreter(spec: EnvSpec) -> Path:
+    if spec.python:
+        found = shutil.which(spec.python)
+        if found is None:
+            raise SandboxError(f"Python interpreter {spec.python!r} not found")
+        return Path(found).resolve()
+    return Path(getattr(sys, "_base_executable", sys.executable)).resolve()
+
+
+def _prefix(python: Path) -> Path:
+    return python.parent.parent
+
+
+def _python_version(python: Path) -> str:
+    if python == Path(getattr(sys, "_base_executable", sys.executable)).resolve():
+        return sys.version
+    done = subprocess.run(
+        [str(python), "-c", "import sys; print(sys.version)"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": SYSTEM_PATH},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SandboxError(f"cannot run the Python interpreter {python}")
+    return done.stdout.strip()
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,67 @@
+"""The contract every test runner satisfies, and helpers the runners share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from executor.errors import RunnerError
+from executor.model import Outcome, RunResult, TestResult
+
+MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report larger than this is refused, not parsed
+MAX_MESSAGE_CHARS = 800
+
+# When one test appears twice (a teardown error after a pass), the worse outcome wins.
+SEVERITY = {Outcome.SKIPPED: 0, Outcome.PASSED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
+
+
+class Runner(Protocol):
+    name: str
+
+    def detect(self, root: Path) -> bool:
+        """True when the repository at `root` looks like it uses this runner."""
+        ...
+
+    def available(self) -> bool:
+        """True when the runner's toolchain is installed on this machine."""
+        ...
+
+    def command(self, root: Path, test_ids: Sequence[str], report_path: Path) -> list[str]:
+        """The argv that runs `test_ids` (all tests when empty) and writes `report_path`."""
+        ...
+
+    def parse(self, report_path: Path, result: RunResult, *, root: Path) -> tuple[TestResult, ...]:
+        """Per-test outcomes from the report (or the output when no report was written)."""
+        ...
+
+
+def read_report(path: Path) -> str | None:
+    """The report's text, None when the run wrote none; a bounded read of hostile input."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise RunnerError(f"cannot read test report {path}: {exc.strerror}") from exc
+    if size > MAX_REPORT_BYTES:
+        raise RunnerError(
+            f"test report {path.name} is {size} bytes, more than {MAX_REPORT_BYTES}; refusing it"
+        )
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """The first lines of a failure message, at most `limit` characters."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def merge(results: Sequence[TestResult]) -> tuple[TestResult, ...]:
+    """One result per id (worst outcome wins), sorted by id for stable output."""
+    best: dict[str, TestResult] = {}
+    for result in results:
+        seen = best.get(result.id)
+        if seen is None or SEVERITY[result.outcome] > SEVERITY[seen.outcome]:
+            best[result.id] = result
+    return tuple(best[key] for key in sorted(best))

@@ -1,0 +1,187 @@
+"""pytest (and unittest suites, which pytest collects): JUnit XML parsed with junitparser.
+
+JUnit XML names a test by a dotted `classname` and a `name`; callers speak pytest node ids
+(`tests/test_x.py::TestA::test_b[1-2]`). The mapping back uses, in order: the node ids
+printed in pytest's `-rA` summary, then the files that exist under the rootdir.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shutil
+import tomllib
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import junitparser
+
+from executor.errors import RunnerError
+from executor.model import Outcome, RunResult, TestResult
+from executor.runners.base import clip, merge, read_report
+
+_SUMMARY = re.compile(r"^(PASSED|FAILED|ERROR|XFAIL|XPASS) (.+)$")
+_ROOTDIR = re.compile(r"^rootdir: (.+?)(?:, |$)", re.MULTILINE)
+_SUMMARY_OUTCOMES = {
+    "PASSED": Outcome.PASSED,
+    "XPASS": Outcome.PASSED,
+    "FAILED": Outcome.FAILED,
+    "ERROR": Outcome.ERROR,
+    "XFAIL": Outcome.SKIPPED,
+}
+_MARKERS = ("pytest.ini", "conftest.py", "tests/conftest.py", "setup.py", "noxfile.py")
+
+
+class PytestRunner:
+    name = "pytest"
+
+    def detect(self, root: Path) -> bool:
+        if any((root / marker).is_file() for marker in _MARKERS):
+            return True
+        if _has_section(root / "tox.ini", ("pytest", "tox")):
+            return True
+        if _has_section(root / "setup.cfg", ("tool:pytest", "metadata")):
+            return True
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+            except tomllib.TOMLDecodeError:
+                return True  # a Python project all the same
+            return "project" in data or "pytest" in data.get("tool", {})
+        return any(_python_test_files(root))
+
+    def available(self) -> bool:
+        return shutil.which("python3") is not None or shutil.which("python") is not None
+
+    def command(self, root: Path, test_ids: Sequence[str], report_path: Path) -> list[str]:
+        # One module that fails to import must not hide every other test's outcome.
+        return [
+            "python",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "--continue-on-collection-errors",
+            "-o",
+            "junit_family=xunit1",
+            f"--junitxml={report_path}",
+            *test_ids,
+        ]
+
+    def parse(self, report_path: Path, result: RunResult, *, root: Path) -> tuple[TestResult, ...]:
+        summary = summary_results(result.stdout)
+        text = read_report(report_path)
+        if text is None:
+            return merge(summary)
+        rootdir = _rootdir(result.stdout, root)
+        known = {_mangle(item.id): item.id for item in summary}
+        return merge(_junit_results(text, rootdir, known))
+
+    def not_found(self, result: RunResult) -> tuple[str, ...]:
+        """Ids pytest refused because they name nothing (it then runs no test at all)."""
+        found = re.findall(r"^ERROR: not found: (.+?)$", result.stdout + result.stderr, re.M)
+        return tuple(dict.fromkeys(line.strip() for line in found))
+
+
+def summary_results(stdout: str) -> list[TestResult]:
+    """Outcomes from the `-rA` short summary: the fallback when no XML was written."""
+    _, marker, tail = stdout.rpartition("short test summary info")
+    results = []
+    for line in tail.splitlines() if marker else ():
+        match = _SUMMARY.match(line.strip())
+        if match is None:
+            continue
+        word, rest = match.groups()
+        node_id, message = _split_message(rest)
+        results.append(TestResult(node_id, _SUMMARY_OUTCOMES[word], message=clip(message)))
+    return results
+
+
+def node_id(classname: str, name: str, rootdir: Path) -> str:
+    """The pytest node id for a JUnit (classname, name) pair, found on the file system."""
+    parts = classname.split(".") if classname else name.split(".")
+    if not classname:  # a collection error names the module itself: "tests.test_x"
+        name = ""
+    for cut in range(len(parts), 0, -1):
+        candidate = "/".join(parts[:cut])
+        if (rootdir / f"{candidate}.py").is_file():
+            return "::".join([f"{candidate}.py", *parts[cut:], *([name] if name else [])])
+        if not name and cut == len(parts) and (rootdir / candidate).is_dir():
+            return candidate
+    return "::".join(p for p in (classname, name) if p)
+
+
+def _junit_results(text: str, rootdir: Path, known: dict[str, str]) -> list[TestResult]:
+    try:
+        xml = junitparser.JUnitXml.fromstring(text)
+    except (ElementTree.ParseError, ValueError) as exc:
+        raise RunnerError(f"unreadable JUnit XML report: {exc}") from exc
+    suites: Iterable[junitparser.TestSuite] = (
+        [xml] if isinstance(xml, junitparser.TestSuite) else list(xml)
+    )
+    results = []
+    for suite in suites:
+        for case in suite:
+            classname, name = case.classname or "", case.name or ""
+            mangled = ".".join(p for p in (classname, name) if p)
+            test_id = known.get(mangled) or node_id(classname, name, rootdir)
+            outcome, message = _outcome(case)
+            results.append(TestResult(test_id, outcome, float(case.time or 0.0), clip(message)))
+    return results
+
+
+def _outcome(case: junitparser.TestCase) -> tuple[Outcome, str]:
+    outcome, message = Outcome.PASSED, ""
+    for entry in case.result:
+        if isinstance(entry, junitparser.Error):
+            return Outcome.ERROR, entry.message or entry.text or ""
+        if isinstance(entry, junitparser.Failure):
+            outcome, message = Outcome.FAILED, entry.message or entry.text or ""
+        elif isinstance(entry, junitparser.Skipped) and outcome is Outcome.PASSED:
+            outcome, message = Outcome.SKIPPED, entry.message or ""
+    return outcome, message
+
+
+def _mangle(test_id: str) -> str:
+    """What pytest's junitxml plugin makes of a node id: dotted path, then the name."""
+    path, bracket, params = test_id.partition("[")
+    names = path.split("::")
+    names[0] = re.sub(r"\.py$", "", names[0].replace("/", "."))
+    names[-1] += bracket + params
+    return ".".join(names)
+
+
+def _split_message(rest: str) -> tuple[str, str]:
+    # A parametrized id may itself contain " - ": the message starts after its bracket.
+    start = rest.find("[")
+    end = rest.find("] - ", start) + 1 if start != -1 else 0
+    head, sep, message = rest[end:].partition(" - ")
+    return rest[:end] + head, message if sep else ""
+
+
+def _rootdir(stdout: str, fallback: Path) -> Path:
+    match = _ROOTDIR.search(stdout[:20_000])
+    if match:
+        found = Path(match.group(1).strip())
+        if found.is_dir():
+            return found
+    return fallback
+
+
+def _has_section(path: Path, sections: Sequence[str]) -> bool:
+    if not path.is_file():
+        return False
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace")[:1_000_000])
+    except configparser.Error:
+        return False
+    return any(parser.has_section(section) for section in sections)
+
+
+def _python_test_files(root: Path) -> Iterable[Path]:
+    for pattern in ("test_*.py", "tests/test_*.py", "tests/**/test_*.py", "*_test.py"):
+        yield from root.glob(pattern)
