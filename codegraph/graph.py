@@ -1,0 +1,144 @@
+"""The symbol graph as a `networkx.MultiDiGraph`, in the schema `codegraph.model` documents.
+
+One edge per (source, target, kind): the key is the `EdgeKind` value and the `lines`
+attribute collects every line where the relationship is written, so a function calling
+`f` three times has one `calls` edge with three lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from codegraph.model import Edge, EdgeKind, FileFacts, Symbol
+
+# (source, target, kind, lines), sorted: a graph's whole content, comparable across builds.
+EdgeTuple = tuple[str, str, str, tuple[int, ...]]
+
+_CONTAINS = EdgeKind.CONTAINS.value
+
+
+def contains_edges(facts: FileFacts) -> list[Edge]:
+    """Module → top-level definitions, class → members, function → nested definitions.
+
+    The parent of `path::A.b.c` is the longest prefix (`path::A.b`, then `path::A`) that
+    the file defines, else the file's module symbol.
+    """
+    if not facts.symbols:
+        return []
+    module = facts.symbols[0].id
+    defined = {s.id for s in facts.symbols}
+    edges = []
+    for symbol in facts.symbols[1:]:
+        parent = module
+        head, sep, qualname = symbol.id.partition("::")
+        while sep and "." in qualname:
+            qualname = qualname.rpartition(".")[0]
+            candidate = f"{head}::{qualname}"
+            if candidate in defined:
+                parent = candidate
+                break
+        if parent != symbol.id:
+            edges.append(Edge(parent, symbol.id, EdgeKind.CONTAINS, 0))
+    return edges
+
+
+def new_graph(symbols: Iterable[Symbol]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((s.id, {"symbol": s}) for s in symbols)
+    return graph
+
+
+def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> int:
+    """Add edges whose two ends are nodes; lines merge into an existing edge of the same
+    kind. Returns how many edges were dropped because an end is not in the graph."""
+    grouped: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    dropped = 0
+    nodes = graph._node
+    for edge in edges:
+        if edge.source not in nodes or edge.target not in nodes:
+            dropped += 1
+            continue
+        lines = grouped[edge.source, edge.target, edge.kind.value]
+        if edge.line:
+            lines.add(edge.line)
+    succ = graph._succ
+    for (source, target, kind), lines in grouped.items():
+        existing = succ[source].get(target, {}).get(kind)
+        if existing is not None:
+            existing["lines"] = tuple(sorted(lines.union(existing["lines"])))
+        else:
+            graph.add_edge(source, target, key=kind, lines=tuple(sorted(lines)))
+    return dropped
+
+
+def add_edge_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> None:
+    """Add already-aggregated edges (as stored): no merging, no checks."""
+    graph.add_edges_from((s, t, k, {"lines": lines}) for s, t, k, lines in rows)
+
+
+def remove_outgoing(
+    graph: nx.MultiDiGraph, sources: Iterable[str], keep: frozenset[str] = frozenset()
+) -> None:
+    """Drop every edge leaving `sources` except those whose kind is in `keep`."""
+    doomed = [
+        (source, target, kind)
+        for source in sources
+        if source in graph
+        for target, by_kind in graph._succ[source].items()
+        for kind in by_kind
+        if kind not in keep
+    ]
+    graph.remove_edges_from(doomed)
+
+
+def remove_kind(graph: nx.MultiDiGraph, kind: EdgeKind, sources: Iterable[str]) -> None:
+    """Drop the edges of one kind leaving `sources`."""
+    key = kind.value
+    doomed = [
+        (source, target, key)
+        for source in sources
+        if source in graph
+        for target, by_kind in graph._succ[source].items()
+        if key in by_kind
+    ]
+    graph.remove_edges_from(doomed)
+
+
+def edge_tuples(graph: nx.MultiDiGraph) -> list[EdgeTuple]:
+    """Every edge as a sorted list of plain tuples: equal lists mean equal graphs."""
+    return sorted(
+        (source, target, kind, data["lines"])
+        for source, target, kind, data in graph.edges(keys=True, data=True)
+    )
+
+
+def edges_of_kind(graph: nx.MultiDiGraph, kind: EdgeKind) -> list[Edge]:
+    """One `Edge` per (source, target) of `kind`, at its first line (0 when it has none)."""
+    key = kind.value
+    return [
+        Edge(source, target, kind, data["lines"][0] if data["lines"] else 0)
+        for source, target, k, data in graph.edges(keys=True, data=True)
+        if k == key
+    ]
+
+
+def count_by_kind(graph: nx.MultiDiGraph) -> dict[str, int]:
+    counts = dict.fromkeys((k.value for k in EdgeKind), 0)
+    for _source, _target, kind in graph.edges(keys=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def build_graph(
+    facts: Mapping[str, FileFacts], edges: Sequence[Iterable[Edge]] = ()
+) -> nx.MultiDiGraph:
+    """A graph of every symbol in `facts`, their `contains` edges and the given edges."""
+    graph = new_graph(s for f in facts.values() for s in f.symbols)
+    for file_facts in facts.values():
+        add_edges(graph, contains_edges(file_facts))
+    for group in edges:
+        add_edges(graph, group)
+    return graph

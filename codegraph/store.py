@@ -1,0 +1,268 @@
+"""The on-disk index: two pickle files in a data directory, written atomically.
+
+* `graph.pickle` holds what a query needs at once: every file's blob id, the symbols, the
+  graph's edges (node indices, kind, lines), the skipped files and the stats. Loading it
+  is the whole of a warm start.
+* `facts.pickle` holds what only an update needs: each file's `FileFacts` and its
+  resolution (edges, unresolved references, external references). It is read lazily.
+
+Records are stored as plain tuples (pickle protocol 5): restoring them is several times
+faster than unpickling dataclasses, and dumping is faster still. Both files carry the
+same generation token and a fingerprint of the code that produced them, so a new format
+or a changed extractor invalidates the store cleanly instead of loading stale facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from codegraph.errors import IndexStoreError
+from codegraph.model import Edge, EdgeKind, FileFacts, Import, Reference, Symbol, Unresolved
+
+FORMAT_VERSION = 1
+GRAPH_FILE = "graph.pickle"
+FACTS_FILE = "facts.pickle"
+DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
+
+# Code whose output the store caches: changing any of it changes the fingerprint.
+_FINGERPRINTED = ("model.py", "discover.py", "resolve.py", "testedges.py", "store.py")
+
+# (source index, target index, kind, lines) into `GraphPart.symbols`
+EdgeRow = tuple[int, int, EdgeKind, tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One discovered file as last indexed: its blob id and, when not parsed, why."""
+
+    path: str
+    blob: str
+    language: str
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GraphPart:
+    """Everything a query needs, loaded on a warm start."""
+
+    generation: str
+    files: dict[str, FileRecord]
+    symbols: list[Symbol]
+    edges: list[EdgeRow]
+    skipped: list[tuple[str, str]]  # (path, reason), including path-level skips
+    stats: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """One file's resolution as stored: resolved edges, leftovers and external names."""
+
+    edges: tuple[Edge, ...]
+    unresolved: tuple[Unresolved, ...]
+    external: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactsPart:
+    """What an incremental update needs: facts and resolution per parsed file, each
+    pickled on its own (`encode_facts`, `encode_resolved`) so that a save re-encodes only
+    the files that changed and workers can encode in parallel."""
+
+    generation: str
+    facts: dict[str, bytes]
+    resolved: dict[str, bytes]
+
+
+def data_dir_for(root: Path, data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The store's directory: `data_dir`, else `$PATCHWRIGHT_DATA_DIR/<repo name>-<hash>`,
+    else `<root>/.patchwright/index`."""
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    shared = os.environ.get(DATA_DIR_ENV)
+    if shared:
+        digest = hashlib.sha1(str(root).encode(), usedforsecurity=False).hexdigest()[:12]
+        return Path(shared).expanduser() / f"{root.name}-{digest}"
+    return root / ".patchwright" / "index"
+
+
+@cache
+def fingerprint() -> str:
+    """Identifies the store format and the code that fills it (extractors, resolver)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha1(f"format {FORMAT_VERSION}".encode(), usedforsecurity=False)
+    sources = [here / name for name in _FINGERPRINTED]
+    sources += sorted((here / "languages").glob("*.py"))
+    for source in sources:
+        try:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        except OSError:
+            digest.update(source.name.encode() + b"\0missing")
+    return digest.hexdigest()
+
+
+def new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def save(directory: Path, graph: GraphPart, facts: FactsPart | None) -> None:
+    """Write both parts atomically; `facts=None` keeps the facts file as it is."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if facts is not None:
+            _write(
+                directory / FACTS_FILE, (_header(facts.generation), (facts.facts, facts.resolved))
+            )
+        _write(directory / GRAPH_FILE, (_header(graph.generation), _graph_rows(graph)))
+    except OSError as exc:
+        raise IndexStoreError(f"cannot write the index to {directory}: {exc}") from exc
+
+
+def load_graph(directory: Path) -> GraphPart:
+    """The warm-start part. Raises `IndexStoreError` when absent, stale or corrupt."""
+    generation, rows = _read(directory / GRAPH_FILE)
+    try:
+        files, symbols, edges, skipped, stats = rows
+        return GraphPart(
+            generation=generation,
+            files={r[0]: FileRecord(*r) for r in files},
+            symbols=[Symbol(*s) for s in symbols],
+            edges=edges,
+            skipped=skipped,
+            stats=stats,
+        )
+    except (TypeError, ValueError) as exc:
+        raise IndexStoreError(f"the index in {directory} is corrupt ({exc})") from exc
+
+
+def load_facts(directory: Path, generation: str) -> FactsPart:
+    """The update part; it must come from the same save as the graph part."""
+    found, rows = _read(directory / FACTS_FILE)
+    if found != generation:
+        raise IndexStoreError(f"the index in {directory} is inconsistent (half-written)")
+    try:
+        facts, resolved = rows
+        if not isinstance(facts, dict) or not isinstance(resolved, dict):
+            raise TypeError("not a mapping")
+    except (TypeError, ValueError) as exc:
+        raise IndexStoreError(f"the index in {directory} is corrupt ({exc})") from exc
+    return FactsPart(generation=generation, facts=facts, resolved=resolved)
+
+
+def _header(generation: str) -> tuple[str, str]:
+    return fingerprint(), generation
+
+
+def _write(path: Path, payload: object) -> None:
+    fd, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=5)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path) -> tuple[str, Any]:
+    if not path.is_file():
+        raise IndexStoreError(f"no index yet in {path.parent}; run `patchwright index`")
+    try:
+        with path.open("rb") as handle:
+            header, rows = pickle.load(handle)
+        found_fingerprint, generation = header
+    except Exception as exc:  # a truncated or foreign file raises almost anything
+        raise IndexStoreError(f"the index file {path} is corrupt ({exc!r:.80})") from exc
+    if found_fingerprint != fingerprint():
+        raise IndexStoreError(f"the index in {path.parent} was written by another version")
+    if not isinstance(generation, str):
+        raise IndexStoreError(f"the index file {path} is corrupt (bad header)")
+    return generation, rows
+
+
+_symbol_row = attrgetter(*Symbol.__slots__)
+_import_row = attrgetter(*Import.__slots__)
+_reference_row = attrgetter(*Reference.__slots__)
+_edge_row = attrgetter(*Edge.__slots__)
+_unresolved_row = attrgetter(*Unresolved.__slots__)
+
+
+def _graph_rows(part: GraphPart) -> tuple[Any, ...]:
+    files = [(r.path, r.blob, r.language, r.skipped) for r in part.files.values()]
+    symbols = [_symbol_row(s) for s in part.symbols]
+    return files, symbols, part.edges, part.skipped, part.stats
+
+
+def encode_facts(facts: FileFacts) -> bytes:
+    row = (
+        facts.path,
+        facts.language,
+        facts.module,
+        [_symbol_row(s) for s in facts.symbols],
+        [_import_row(i) for i in facts.imports],
+        [_reference_row(r) for r in facts.references],
+        facts.bindings,
+        facts.exports,
+    )
+    return pickle.dumps(row, protocol=5)
+
+
+def decode_facts(data: bytes) -> FileFacts:
+    """Raises `IndexStoreError` when the bytes are not what `encode_facts` wrote."""
+    try:
+        return _facts_from_row(pickle.loads(data))
+    except Exception as exc:
+        raise IndexStoreError(f"a stored file record is corrupt ({exc!r:.80})") from exc
+
+
+def encode_resolved(resolved: Resolved) -> bytes:
+    row = (
+        [_edge_row(e) for e in resolved.edges],
+        [_unresolved_row(u) for u in resolved.unresolved],
+        resolved.external,
+    )
+    return pickle.dumps(row, protocol=5)
+
+
+def decode_resolved(data: bytes) -> Resolved:
+    try:
+        return _resolved_from_row(pickle.loads(data))
+    except Exception as exc:
+        raise IndexStoreError(f"a stored resolution is corrupt ({exc!r:.80})") from exc
+
+
+def _facts_from_row(row: tuple[Any, ...]) -> FileFacts:
+    path, language, module, symbols, imports, references, bindings, exports = row
+    return FileFacts(
+        path=path,
+        language=language,
+        module=module,
+        symbols=tuple(Symbol(*s) for s in symbols),
+        imports=tuple(Import(*i) for i in imports),
+        references=tuple(Reference(*r) for r in references),
+        bindings=bindings,
+        exports=exports,
+    )
+
+
+def _resolved_from_row(row: tuple[Any, ...]) -> Resolved:
+    edges, unresolved, external = row
+    return Resolved(
+        edges=tuple(Edge(*e) for e in edges),
+        unresolved=tuple(Unresolved(*u) for u in unresolved),
+        external=tuple(external),
+    )
+
+
+def symbol_rows(symbols: Iterable[Symbol]) -> list[tuple[Any, ...]]:
+    """Symbols as the plain tuples the store writes (used by tests to compare stores)."""
+    return [_symbol_row(s) for s in symbols]
