@@ -308,7 +308,7 @@ def _gitignore(directory: Path, rel_dir: str) -> list[tuple[str, _Spec]]:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [(rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines))]
+    return [(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))]
 
 
 def _ignored(specs: list[tuple[str, _Spec]], rel: str, is_dir: bool) -> bool:
