@@ -1,0 +1,180 @@
+"""Markdown for the style benchmark, written into its own section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+SECTION = "style"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+_SHOWN_EXAMPLES = 12
+
+
+def percent(value: float | None) -> str:
+    """A rate as a percentage with one decimal, "–" when undefined."""
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _fraction(part: int, whole: int) -> str:
+    return f"{part}/{whole}" if whole else "–"
+
+
+def _row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _project_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    header = [
+        "project",
+        "files",
+        "held out",
+        "conventions committed",
+        "accuracy",
+        "coverage",
+        "false alarms (whole file)",
+        "false alarms (20-line window)",
+        "recall",
+        "baseline accuracy",
+        "baseline false alarms",
+    ]
+    lines = [_row(header), _row(["---"] * len(header))]
+    for row in rows:
+        name = (
+            row["project"] if row["project"] == "overall" else f"{row['project']} {row['version']}"
+        )
+        lines.append(
+            _row(
+                [
+                    f"**{name}**" if row["project"] == "overall" else name,
+                    row["files"],
+                    row["heldout"],
+                    row["conventions_committed"],
+                    percent(row["accuracy"]),
+                    percent(row["coverage"]),
+                    percent(row["false_alarm_rate"]),
+                    percent(row["window_false_alarm_rate"]),
+                    percent(row["recall"]),
+                    percent(row["baseline"]["accuracy"]),
+                    percent(row["baseline"]["false_alarm_rate"]),
+                ]
+            )
+        )
+    return lines
+
+
+def _injector_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    injectors = sorted({i for row in rows for i in row["per_injector"]})
+    lines = [_row(["project", *injectors]), _row(["---"] * (len(injectors) + 1))]
+    for row in rows:
+        cells = []
+        for name in injectors:
+            entry = row["per_injector"].get(name)
+            cells.append(_fraction(entry["detected"], entry["injected"]) if entry else "–")
+        lines.append(_row([row["project"], *cells]))
+    return lines
+
+
+def _convention_table(overall: Mapping[str, Any]) -> list[str]:
+    header = [
+        "convention",
+        "files observed",
+        "committed",
+        "coverage",
+        "accuracy",
+        "unmodified files flagged",
+        "baseline accuracy",
+        "baseline files flagged",
+    ]
+    lines = [_row(header), _row(["---"] * len(header))]
+    for name, entry in overall["per_convention"].items():
+        lines.append(
+            _row(
+                [
+                    f"`{name}`",
+                    entry["observed"],
+                    entry["committed"],
+                    percent(entry["coverage"]),
+                    percent(entry["accuracy"]),
+                    entry["files_with_findings"],
+                    percent(entry["baseline_accuracy"]),
+                    entry["baseline_files_flagged"],
+                ]
+            )
+        )
+    return lines
+
+
+def _examples(overall: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    alarms = overall["examples"]["alarms"][:_SHOWN_EXAMPLES]
+    if alarms:
+        lines += [
+            "",
+            "False alarms on unmodified files (first of each kind, see the JSON for all):",
+            "",
+        ]
+        for alarm in alarms:
+            lines.append(
+                f"- {alarm['project']} `{alarm['path']}:{alarm['line']}` `{alarm['convention']}`"
+                f" (expected {alarm['expected'] or '?'}, found {alarm['found'] or '?'}):"
+                f" `{alarm['text']}`"
+            )
+    misses = overall["examples"]["misses"][:_SHOWN_EXAMPLES]
+    if misses:
+        lines += ["", "Injected deviations not reported:", ""]
+        for miss in misses:
+            lines.append(
+                f"- {miss['project']} `{miss['path']}` {miss['injector']}"
+                f" on lines {miss['lines'][:6]}"
+                f" (profile {miss['profile']}, enforced {miss['enforced']}): `{miss['text']}`"
+            )
+    return lines
+
+
+def render(
+    rows: Sequence[Mapping[str, Any]], overall: Mapping[str, Any], *, command: str, note: str
+) -> str:
+    """The whole style section (without its markers)."""
+    everything = [*rows, overall]
+    lines = [
+        "## Style profiler: leave-one-out on real projects (issue 4)",
+        "",
+        f"Reproduce: `{command}` (sdists are pinned in `benchmarks/style_eval_projects.py`"
+        " and cached in `benchmarks/.work/`; full numbers in `benchmarks/.work/style_eval.json`).",
+        "",
+        note,
+        "",
+        "Targets: accuracy ≥ 98 % where the profile commits; unmodified files with any"
+        " finding ≤ 1 %; recall on injected deviations ≥ 90 %. Baseline: majority vote per"
+        " convention over raw occurrence counts at a 0.98 threshold (no margin, scopes or"
+        " exceptions); it flags a file on any deviating occurrence.",
+        "",
+        *_project_table(everything),
+        "",
+        "Recall per injector (detected / injected, where the convention is committed):",
+        "",
+        *_injector_table(everything),
+        "",
+        "Per convention, all projects:",
+        "",
+        *_convention_table(overall),
+        *_examples(overall),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(body: str, docs: Path = DOCS, name: str = SECTION) -> None:
+    """Replace (or append) this benchmark's marked section; other sections stay as they are."""
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    block = f"{begin}\n{body}{end}\n"
+    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start >= 0 and stop >= 0:
+        tail = text[stop + len(end) :]
+        text = text[:start] + block + tail.removeprefix("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    docs.write_text(text, encoding="utf-8")
