@@ -1,0 +1,256 @@
+"""Localization without a model: free text in, ranked files and symbols out.
+
+Signals, strongest first: traceback frames (the symbol spanning the frame's line), file
+path mentions, exact identifier mentions (`QuerySet.filter`, `from_file()`), then BM25
+over per-symbol and per-file documents of identifier sub-tokens, paths, signatures and
+docstrings. The seeds then spread one hop along calls, inheritance, references and
+containment in both directions, so that a caller or the class of a matched method rises
+too. Every score carries the reasons it was given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from codegraph.model import EdgeKind, Symbol
+from codegraph.query import GraphIndex
+from codegraph.stacktrace import Frame, Mentions, scan
+from codegraph.tokens import Lexicon, is_test_path, lexicon, tokenize
+
+MAX_LIMIT = 1_000
+_SEEDS = 60  # symbols that spread score to their neighbours
+_TEST_FACTOR = 0.3
+
+# How much one unit of each signal is worth; a frame or an exact qualified mention beats
+# any amount of word overlap, word overlap beats graph neighbourhood.
+W_FRAME = 3.0
+W_QUALIFIED = 2.0
+W_NAME = 1.0
+W_PATH = 2.0
+W_MODULE = 0.6
+W_LEXICAL = 1.0
+W_FILE_LEXICAL = 0.6
+W_FILE_PRIOR = 0.35
+W_GRAPH = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked file or symbol: `id` is a symbol id, or a path for a file."""
+
+    id: str
+    path: str
+    kind: str
+    score: float
+    reasons: tuple[str, ...]
+    line: int = 0  # first line of the symbol; 0 for files
+
+
+@dataclass(frozen=True, slots=True)
+class Localization:
+    """`find`'s answer: the best files and the best symbols, best first."""
+
+    files: tuple[Hit, ...]
+    symbols: tuple[Hit, ...]
+
+
+class _Scores:
+    """Score contributions per key, each with the reason it was given."""
+
+    def __init__(self) -> None:
+        self.total: dict[str, float] = {}
+        self.why: dict[str, dict[str, float]] = {}
+
+    def add(self, key: str, amount: float, reason: str) -> None:
+        if amount <= 0:
+            return
+        self.total[key] = self.total.get(key, 0.0) + amount
+        reasons = self.why.setdefault(key, {})
+        reasons[reason] = reasons.get(reason, 0.0) + amount
+
+    def reasons(self, key: str, limit: int = 4) -> tuple[str, ...]:
+        ranked = sorted(self.why.get(key, {}).items(), key=lambda item: (-item[1], item[0]))
+        return tuple(reason for reason, _ in ranked[:limit])
+
+
+def _quoted(tokens: Iterable[str]) -> str:
+    return ", ".join(f'"{t}"' for t in tokens)
+
+
+def _frame_symbol(lex: Lexicon, path: str, frame: Frame) -> str | None:
+    """The symbol a frame points at: named as the frame says and nearest its line, else
+    the innermost symbol spanning the line (the file may have moved since the trace)."""
+    members = lex.members.get(path, ())
+    named = [s for s in members if frame.function and s.name == frame.function]
+    if named:
+        return min(named, key=lambda s: (_distance(s, frame.line), s.id)).id
+    spanning = [s for s in members if s.span[0] <= frame.line <= s.span[1]]
+    if spanning:
+        return min(spanning, key=lambda s: (s.span[1] - s.span[0], s.id)).id
+    return None
+
+
+def _distance(symbol: Symbol, line: int) -> int:
+    first, last = symbol.span
+    return 0 if first <= line <= last else min(abs(first - line), abs(last - line))
+
+
+def _mention_signals(
+    lex: Lexicon, mentions: Mentions, symbols: _Scores, files: _Scores
+) -> set[str]:
+    """Adds frame, path and identifier signals; returns the files the text names."""
+    named_files: set[str] = set()
+    in_repo = [(f, lex.match_path(f.path)) for f in mentions.frames]
+    in_repo = [(f, paths) for f, paths in in_repo if len(paths) == 1]
+    for position, (frame, paths) in enumerate(in_repo):
+        # The deepest frames are nearest the fault: weigh them up along the trace.
+        weight = W_FRAME * (0.5 + 0.5 * (position + 1) / len(in_repo))
+        path = paths[0]
+        named_files.add(path)
+        files.add(path, weight, f"stack frame: line {frame.line}")
+        target = _frame_symbol(lex, path, frame)
+        if target is not None:
+            symbols.add(target, weight, f"stack frame: {path}:{frame.line}")
+    for mention in mentions.paths:
+        paths = lex.match_path(mention)
+        for path in paths[:5]:
+            named_files.add(path)
+            files.add(path, W_PATH / len(paths), f"path mention: {mention}")
+    for dotted in mentions.dotted:
+        module_path = lex.modules.get(dotted)
+        if module_path is not None:
+            named_files.add(module_path)
+            files.add(module_path, W_MODULE, f"module mention: {dotted}")
+            continue
+        ids = lex.match_dotted(dotted)
+        for sid in ids[:10]:
+            symbols.add(sid, W_QUALIFIED / math.sqrt(len(ids)), f"name mention: {dotted}")
+    for name in mentions.names:
+        ids = lex.by_name.get(name, [])
+        if 0 < len(ids) <= 50:
+            for sid in ids:
+                symbols.add(sid, W_NAME / math.sqrt(len(ids)), f"name mention: {name}")
+    return named_files
+
+
+def _lexical_signals(lex: Lexicon, query: list[str], symbols: _Scores, files: _Scores) -> None:
+    if not query:
+        return
+    for key, scores, docs, weight in (
+        ("symbol", symbols, lex.symbol_ids, W_LEXICAL),
+        ("file", files, lex.file_paths, W_FILE_LEXICAL),
+    ):
+        raw = lex.scores(key, query)
+        top = float(raw.max()) if len(raw) else 0.0
+        if top <= 0:
+            continue
+        order = raw.argsort()[::-1][:300]
+        for position in order:
+            value = float(raw[position])
+            if value <= 0:
+                break
+            doc = docs[int(position)]
+            matched = lex.matched_tokens(key, doc, query)
+            scores.add(doc, weight * value / top, f"lexical: {_quoted(matched)}")
+
+
+def _spread(index: GraphIndex, lex: Lexicon, symbols: _Scores) -> None:
+    seeds = sorted(symbols.total.items(), key=lambda item: (-item[1], item[0]))[:_SEEDS]
+    graph = index.graph
+    for sid, score in seeds:
+        if sid not in graph:
+            continue
+        name = lex.short(sid)
+        for _, other, key in graph.out_edges(sid, keys=True):
+            if key in _SPREAD_OUT and other in lex.ranked:
+                symbols.add(
+                    other, W_GRAPH * score * _SPREAD_OUT[key], f"graph: {_VERB_OUT[key]} {name}"
+                )
+        for other, _, key in graph.in_edges(sid, keys=True):
+            if key in _SPREAD_IN and other in lex.ranked:
+                symbols.add(
+                    other, W_GRAPH * score * _SPREAD_IN[key], f"graph: {_VERB_IN[key]} {name}"
+                )
+
+
+_SPREAD_OUT = {
+    EdgeKind.CALLS.value: 0.5,
+    EdgeKind.CONTAINS.value: 0.6,
+    EdgeKind.INHERITS.value: 0.4,
+    EdgeKind.REFERENCES.value: 0.3,
+}
+_SPREAD_IN = {
+    EdgeKind.CALLS.value: 0.6,
+    EdgeKind.CONTAINS.value: 0.4,
+    EdgeKind.INHERITS.value: 0.3,
+    EdgeKind.REFERENCES.value: 0.2,
+}
+_VERB_OUT = {
+    "calls": "called by",
+    "contains": "member of",
+    "inherits": "base of",
+    "references": "used by",
+}
+_VERB_IN = {
+    "calls": "calls",
+    "contains": "contains",
+    "inherits": "subclass of",
+    "references": "uses",
+}
+
+
+def find(index: GraphIndex, text: str, *, limit: int = 10) -> Localization:
+    """Rank the files and symbols of `index` for `text` (an issue, a trace, a message)."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    lex = lexicon(index)
+    mentions = scan(text)
+    query = tokenize(text)
+    symbols, files = _Scores(), _Scores()
+    named_files = _mention_signals(lex, mentions, symbols, files)
+    _lexical_signals(lex, query, symbols, files)
+    _spread(index, lex, symbols)
+
+    for sid, score in list(symbols.total.items()):
+        path = lex.path_of[sid]
+        files.add(path, score * 0.5, f"symbol: {lex.short(sid)}")
+    file_top = max(files.total.values(), default=0.0) or 1.0
+    for sid in list(symbols.total):
+        path = lex.path_of[sid]
+        prior = files.total.get(path, 0.0) / file_top
+        symbols.add(sid, W_FILE_PRIOR * prior * symbols.total[sid], f"in file {path}")
+
+    wants_tests = any(is_test_path(p) for p in named_files) or "test" in query[:20]
+    symbol_hits = _rank(symbols, lambda k: lex.path_of[k], lex, wants_tests, limit)
+    file_hits = _rank(files, lambda k: k, lex, wants_tests, limit)
+    return Localization(files=file_hits, symbols=symbol_hits)
+
+
+def _rank(
+    scores: _Scores,
+    path_of: Callable[[str], str],
+    lex: Lexicon,
+    wants_tests: bool,
+    limit: int,
+) -> tuple[Hit, ...]:
+    final: list[tuple[float, str]] = []
+    for key, score in scores.total.items():
+        if not wants_tests and is_test_path(path_of(key)):
+            score *= _TEST_FACTOR
+        final.append((round(score, 9), key))
+    final.sort(key=lambda item: (-item[0], item[1]))
+    hits: list[Hit] = []
+    for score, key in final[:limit]:
+        symbol = lex.symbol(key)
+        hits.append(
+            Hit(
+                id=key,
+                path=path_of(key),
+                kind=symbol.kind.value if symbol is not None and key != path_of(key) else "file",
+                score=score,
+                reasons=scores.reasons(key),
+                line=symbol.span[0] if symbol is not None and key != path_of(key) else 0,
+            )
+        )
+    return tuple(hits)

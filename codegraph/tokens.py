@@ -1,0 +1,241 @@
+"""Lexical matching: identifiers and free text as the same tokens, and BM25 over them.
+
+Both sides of a lexical match go through `tokenize`: the documents built from symbols
+(names, paths, signatures, docstrings) and the query (an issue, a stack trace). An
+identifier yields its sub-tokens (`HTTPResponse_code2` → `http`, `response`, `code`, `2`)
+and, when it has several, the whole lower-cased identifier too, so that an exact mention
+of `from_file` outweighs a text that merely says "from" and "file".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from codegraph.model import Symbol, SymbolKind
+from codegraph.query import GraphIndex, cached, name_tables
+
+RANKED_KINDS = frozenset(
+    {SymbolKind.CLASS, SymbolKind.FUNCTION, SymbolKind.METHOD, SymbolKind.VARIABLE}
+)
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SUBTOKEN = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+# Words that carry no signal in issue text or code; kept short on purpose, since an
+# over-eager list throws away real identifiers ("get", "set", "add" are kept).
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my no nor not now of off on once only or other our out
+    over own same she should so some such than that the their them then there these they
+    this those through to too under until up very was we were what when where which while
+    who whom why will with would you your yours
+    def class self cls return none true false import pass elif else lambda yield
+    py python used using would like want got think see seem seems way
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
+
+MAX_TEXT_CHARS = 200_000  # a query longer than this is truncated, not rejected
+
+
+def _stem(token: str) -> str:
+    """A deliberately tiny plural stripper: `rows` → `row`, `entries` → `entry`."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def split_identifier(name: str) -> list[str]:
+    """Lower-cased sub-tokens of one identifier: camelCase, snake_case and digits split."""
+    return [part.lower() for part in _SUBTOKEN.findall(name)]
+
+
+def identifier_tokens(name: str) -> list[str]:
+    """Index tokens of one identifier: its useful sub-tokens, then the whole identifier."""
+    parts = [_stem(p) for p in split_identifier(name) if len(p) > 1 and p not in STOPWORDS]
+    whole = name.strip("_").lower()
+    if whole and (len(parts) > 1 or (parts and whole != parts[0])) and whole not in STOPWORDS:
+        parts.append(whole)
+    return parts
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens of free text or code, in order, with repetitions."""
+    tokens: list[str] = []
+    for match in _IDENTIFIER.finditer(text[:MAX_TEXT_CHARS]):
+        tokens.extend(identifier_tokens(match.group()))
+    return tokens
+
+
+def is_test_path(path: str) -> bool:
+    """A test file by the usual conventions of the languages we index."""
+    parts = path.lower().split("/")
+    name = parts[-1]
+    stem = name.rsplit(".", 1)[0]
+    return (
+        any(p in {"test", "tests", "testing", "__tests__"} for p in parts[:-1])
+        or stem.startswith("test_")
+        or stem.endswith(("_test", ".test", ".spec", "_spec"))
+        or stem in {"conftest", "tests", "test"}
+    )
+
+
+class Lexicon:
+    """The lexical side of an index: BM25 over symbols and over files, plus the name and
+    path tables that turn mentions into ids. Built once per index state (see `lexicon`)."""
+
+    def __init__(self, index: GraphIndex) -> None:
+        symbols = index.symbols
+        ranked = sorted(sid for sid, s in symbols.items() if s.kind in RANKED_KINDS)
+        self.symbols = symbols
+        self.symbol_ids = ranked
+        self.ranked = frozenset(ranked)
+        self.path_of = {sid: symbols[sid].path for sid in symbols}
+        paths = set(index.facts) | {s.path for s in symbols.values()}
+        self.file_paths = sorted(paths)
+        self.members: dict[str, list[Symbol]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        for sid in ranked:
+            symbol = symbols[sid]
+            self.members.setdefault(symbol.path, []).append(symbol)
+            self.by_name.setdefault(symbol.name, []).append(sid)
+        tables = name_tables(index)
+        self.qualified = tables["qualified"]
+        self.dotted = tables["dotted"]
+        self.modules = {
+            name: ids[0]
+            for name, ids in tables["dotted"].items()
+            if symbols[ids[0]].kind in (SymbolKind.MODULE, SymbolKind.FILE)
+        }
+        self.suffixes: dict[str, list[str]] = {}
+        for path in self.file_paths:
+            parts = path.split("/")
+            for i in range(len(parts)):
+                self.suffixes.setdefault("/".join(parts[i:]), []).append(path)
+        scope_names = _scope_names(index)
+        symbol_docs = [_symbol_doc(symbols[sid], scope_names.get(sid, ())) for sid in ranked]
+        file_docs = [
+            _file_doc(path, self.members.get(path, ()), symbols.get(path), scope_names)
+            for path in self.file_paths
+        ]
+        self._docs = {"symbol": [frozenset(d) for d in symbol_docs]}
+        self._docs["file"] = [frozenset(d) for d in file_docs]
+        self._position = {
+            "symbol": {sid: i for i, sid in enumerate(ranked)},
+            "file": {p: i for i, p in enumerate(self.file_paths)},
+        }
+        self._df: dict[str, int] = {}
+        for doc in self._docs["symbol"]:
+            for token in doc:
+                self._df[token] = self._df.get(token, 0) + 1
+        self._bm25 = {"symbol": _bm25(symbol_docs), "file": _bm25(file_docs)}
+
+    def scores(self, key: str, query: Sequence[str]) -> np.ndarray[Any, Any]:
+        """BM25 score of every symbol (`key="symbol"`) or file (`"file"`) for `query`."""
+        docs = self._docs[key]
+        if not docs:
+            return np.zeros(0)
+        scores: np.ndarray[Any, Any] = self._bm25[key].get_scores(list(dict.fromkeys(query)))
+        return scores
+
+    def matched_tokens(self, key: str, doc: str, query: Sequence[str], limit: int = 4) -> list[str]:
+        """The query tokens a document holds, most specific first."""
+        tokens = self._docs[key][self._position[key][doc]]
+        matched = [t for t in dict.fromkeys(query) if t in tokens]
+        return sorted(matched, key=lambda t: (self._df.get(t, 0), t))[:limit]
+
+    def match_path(self, mention: str) -> list[str]:
+        """Repository files a written path designates, longest matching suffix first. A
+        path with directories must match at least its last directory too."""
+        parts = [p for p in mention.replace("\\", "/").split("/") if p not in {"", "."}]
+        last = len(parts) - 1 if len(parts) == 1 else len(parts) - 2
+        for i in range(max(last, 0) + 1):
+            found = self.suffixes.get("/".join(parts[i:]))
+            if found:
+                return found
+        return []
+
+    def match_dotted(self, dotted: str) -> list[str]:
+        """Symbols a dotted mention designates: `pkg.mod.C.m` exactly, else the longest
+        qualified tail (`C.m`) of at least two parts."""
+        if dotted in self.dotted:
+            return [i for i in self.dotted[dotted] if i in self.ranked]
+        parts = dotted.split(".")
+        for i in range(1, len(parts) - 1):
+            found = self.qualified.get(".".join(parts[i:]))
+            if found:
+                return found
+        return []
+
+    def symbol(self, sid: str) -> Symbol | None:
+        return self.symbols.get(sid)
+
+    def short(self, sid: str) -> str:
+        symbol = self.symbols.get(sid)
+        return symbol.qualname if symbol is not None else sid
+
+
+def lexicon(index: GraphIndex) -> Lexicon:
+    """The `Lexicon` of `index`, built on first use and cached while the index is unchanged."""
+    return cached(index, "tokens.lexicon", lambda: Lexicon(index))
+
+
+def _bm25(docs: list[list[str]]) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    # bm25s refuses an empty corpus and empty documents; a placeholder keeps positions.
+    retriever.index([d or ["\x00"] for d in docs] or [["\x00"]], show_progress=False)
+    return retriever
+
+
+def _scope_names(index: GraphIndex) -> dict[str, tuple[str, ...]]:
+    """Last components of the names each symbol's body calls or uses: a cheap stand-in for
+    the words of its body."""
+    names: dict[str, list[str]] = {}
+    for facts in index.facts.values():
+        for ref in facts.references:
+            names.setdefault(ref.scope, []).append(ref.name.rsplit(".", 1)[-1])
+    return {sid: tuple(dict.fromkeys(found)) for sid, found in names.items()}
+
+
+def _path_tokens(path: str) -> list[str]:
+    parts = path.rsplit(".", 1)[0].split("/")
+    return [t for part in parts[-3:] for t in identifier_tokens(part)]
+
+
+def _symbol_doc(symbol: Symbol, used: Sequence[str]) -> list[str]:
+    tokens = identifier_tokens(symbol.name) * 3
+    for parent in symbol.qualname.split(".")[:-1]:
+        tokens += identifier_tokens(parent)
+    tokens += _path_tokens(symbol.path)
+    tokens += tokenize(symbol.signature)
+    tokens += tokenize(symbol.doc)
+    for name in used:
+        tokens += identifier_tokens(name)
+    return tokens
+
+
+def _file_doc(
+    path: str,
+    members: Sequence[Symbol],
+    module: Symbol | None,
+    scope_names: Mapping[str, Sequence[str]],
+) -> list[str]:
+    tokens = _path_tokens(path) * 2
+    if module is not None:
+        tokens += tokenize(module.doc)
+    for symbol in members:
+        tokens += identifier_tokens(symbol.name)
+        tokens += tokenize(symbol.doc)
+    used = {n for s in members for n in scope_names.get(s.id, ())}
+    used.update(scope_names.get(path, ()))
+    for name in sorted(used):
+        tokens += identifier_tokens(name)
+    return tokens
