@@ -113,6 +113,26 @@ def host_environment() -> Environment:
     return Environment("host", Path(sys.prefix) / "bin", binds)
 
 
+def toolchain_environment(binary: str) -> Environment:
+    """The environment for a non-Python runner: its toolchain first on PATH and, when it
+    lives outside `/usr` (rustup's `~/.cargo`, a Go tarball), bound read-only."""
+    found = shutil.which(binary)
+    if found is None:
+        return Environment("", Path("/usr/bin"), ())
+    bin_dir = Path(found).parent
+    binds: list[Path] = []
+    variables: list[tuple[str, str]] = []
+    if not bin_dir.is_relative_to("/usr") and bin_dir.parent != Path("/"):
+        binds.append(bin_dir.parent)
+    if binary == "cargo":
+        for name, default in (("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")):
+            home = Path(os.environ.get(name) or Path.home() / default)
+            if home.is_dir():
+                binds.append(home.resolve())
+                variables.append((name, str(home.resolve())))
+    return Environment(binary, bin_dir, tuple(dict.fromkeys(binds)), tuple(variables))
+
+
 def env_key(root: Path, spec: EnvSpec) -> str:
     """Hash of the dependency files, the interpreter's version and the install options."""
     digest = hashlib.sha256()

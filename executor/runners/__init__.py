@@ -1,15 +1,21 @@
-"""Test runners, one module each, in one registry; `detect_runner` picks the repository's."""
+"""Test runners, one module each, in one registry; `detect_runner` picks the repository's
+and `run_tests` runs it in a sandbox."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from executor.environment import Environment, scrubbed_env
 from executor.errors import RunnerError
+from executor.model import Limits, Outcome, RunResult, TestResult
 from executor.runners.base import Runner
 from executor.runners.cargo import CargoRunner
 from executor.runners.gotest import GoTestRunner
 from executor.runners.npm import NpmRunner
 from executor.runners.pytest import PytestRunner
+from executor.sandbox.base import Sandbox
 
 # Checked in this order: a Python project that also ships a package.json runs pytest.
 RUNNERS: dict[str, Runner] = {
@@ -42,4 +48,46 @@ def detect_runner(root: Path, name: str | None = None) -> Runner:
     return runner
 
 
-__all__ = ["RUNNERS", "Runner", "detect_runner"]
+@dataclass(frozen=True, slots=True)
+class TestRun:
+    """One run of a test set in one workspace (or its cached copy)."""
+
+    __test__ = False
+
+    result: RunResult
+    tests: tuple[TestResult, ...]
+    cached: bool = False
+
+
+def run_tests(
+    runner: Runner,
+    sandbox: Sandbox,
+    workdir: Path,
+    environment: Environment,
+    ids: Sequence[str],
+    limits: Limits,
+) -> TestRun:
+    """Run `ids` (all when empty) once in `workdir`; ids the runner says name nothing are
+    reported as ERROR "not found" and the rest are run again without them."""
+    report = workdir / ".patchwright" / f"report-{runner.name}.out"
+    env = scrubbed_env(workdir, environment, python_path=runner.name == "pytest")
+    missing: list[TestResult] = []
+    wanted = list(ids)
+    for _ in range(3):
+        report.unlink(missing_ok=True)
+        argv = runner.command(workdir, wanted, report)
+        result = sandbox.run(argv, workdir, limits, env=env, ro_binds=environment.ro_binds)
+        not_found = getattr(runner, "not_found", None)
+        named = not_found(result) if not_found is not None and wanted else ()
+        absent = {i for i in wanted if any(n == i or n.endswith(f"/{i}") for n in named)}
+        if not absent:
+            break
+        missing += [TestResult(i, Outcome.ERROR, message="not found") for i in sorted(absent)]
+        wanted = [i for i in wanted if i not in absent]
+        if not wanted:
+            break
+    tests = runner.parse(report, result, root=workdir) if wanted or not ids else ()
+    return TestRun(result, (*tests, *missing))
+
+
+__all__ = ["RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]

@@ -81,7 +81,10 @@ class PytestRunner:
         return merge(_junit_results(text, rootdir, known))
 
     def not_found(self, result: RunResult) -> tuple[str, ...]:
-        """Ids pytest refused because they name nothing (it then runs no test at all)."""
+        """What pytest named in "ERROR: not found: ..." (it then runs no test at all).
+
+        The names are absolute paths as seen inside the sandbox; callers match by suffix.
+        """
         found = re.findall(r"^ERROR: not found: (.+?)$", result.stdout + result.stderr, re.M)
         return tuple(dict.fromkeys(line.strip() for line in found))
 
@@ -105,13 +108,29 @@ def node_id(classname: str, name: str, rootdir: Path) -> str:
     parts = classname.split(".") if classname else name.split(".")
     if not classname:  # a collection error names the module itself: "tests.test_x"
         name = ""
+    found = _locate(rootdir, parts, depth=0)
+    if found is None:
+        return "::".join(p for p in (classname, name) if p)
+    path, classes = found
+    return "::".join([path, *classes, *([name] if name else [])])
+
+
+def _locate(directory: Path, parts: list[str], depth: int) -> tuple[str, list[str]] | None:
+    """The file (longest dotted prefix of `parts`, dots also allowed in directory names)
+    and the class names after it."""
+    if depth > 32:
+        return None
     for cut in range(len(parts), 0, -1):
-        candidate = "/".join(parts[:cut])
-        if (rootdir / f"{candidate}.py").is_file():
-            return "::".join([f"{candidate}.py", *parts[cut:], *([name] if name else [])])
-        if not name and cut == len(parts) and (rootdir / candidate).is_dir():
-            return candidate
-    return "::".join(p for p in (classname, name) if p)
+        head = ".".join(parts[:cut])
+        if (directory / f"{head}.py").is_file():
+            return f"{head}.py", parts[cut:]
+        if cut < len(parts) and (directory / head).is_dir():
+            below = _locate(directory / head, parts[cut:], depth + 1)
+            if below is not None:
+                return f"{head}/{below[0]}", below[1]
+    if parts and (directory / ".".join(parts)).is_dir():
+        return ".".join(parts), []
+    return None
 
 
 def _junit_results(text: str, rootdir: Path, known: dict[str, str]) -> list[TestResult]:
@@ -137,12 +156,19 @@ def _outcome(case: junitparser.TestCase) -> tuple[Outcome, str]:
     outcome, message = Outcome.PASSED, ""
     for entry in case.result:
         if isinstance(entry, junitparser.Error):
-            return Outcome.ERROR, entry.message or entry.text or ""
+            return Outcome.ERROR, _message(entry)
         if isinstance(entry, junitparser.Failure):
-            outcome, message = Outcome.FAILED, entry.message or entry.text or ""
+            outcome, message = Outcome.FAILED, _message(entry)
         elif isinstance(entry, junitparser.Skipped) and outcome is Outcome.PASSED:
             outcome, message = Outcome.SKIPPED, entry.message or ""
     return outcome, message
+
+
+def _message(entry: junitparser.Result) -> str:
+    # "collection failure" says little: the traceback's `E   ` lines say what failed.
+    lines = [line for line in (entry.text or "").splitlines() if line.startswith("E ")]
+    head = entry.message or ""
+    return "\n".join([head, *(line[1:].strip() for line in lines[:8])]).strip()
 
 
 def _mangle(test_id: str) -> str:
@@ -157,7 +183,10 @@ def _mangle(test_id: str) -> str:
 def _split_message(rest: str) -> tuple[str, str]:
     # A parametrized id may itself contain " - ": the message starts after its bracket.
     start = rest.find("[")
-    end = rest.find("] - ", start) + 1 if start != -1 else 0
+    end = 0
+    if start != -1:
+        close = rest.find("] - ", start)
+        end = close + 1 if close != -1 else rest.rfind("]") + 1
     head, sep, message = rest[end:].partition(" - ")
     return rest[:end] + head, message if sep else ""
 
