@@ -5,7 +5,9 @@ other files' observations (plus the project's declared configuration), then:
 accuracy/coverage compare the profile's committed values with the file's own majority,
 the unmodified file is checked whole (as if new) and through a random 20-line window,
 and each applicable injector plants one deviation that the checker should report on
-the injected lines. The naive baseline is scored from the same observations.
+the injected lines (file-level conventions such as `from __future__ import annotations`
+are only checked on new files, so that injection is checked as a new file). The naive
+baseline is scored from the same observations.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class InjectorSpec:
     detects: frozenset[str]
     plans: Mapping[str, Injector]
     needs_observation: bool = False
+    whole_file: bool = False
 
 
 def _docstring_to(style: str) -> Injector:
@@ -101,6 +104,7 @@ INJECTORS: tuple[InjectorSpec, ...] = (
         "future_annotations",
         frozenset({"future_annotations"}),
         {"present": inject.inject_remove_future_annotations},
+        whole_file=True,
     ),
 )
 
@@ -170,7 +174,7 @@ def _score_accuracy(
 
 def _check_unmodified(
     tally: Tally, profile: StyleProfile, path: str, source: str, seed: int
-) -> None:
+) -> list[Finding]:
     findings = check_source(profile, path, source)
     if findings:
         tally.flagged_files += 1
@@ -184,6 +188,7 @@ def _check_unmodified(
         tally.window_flagged_files += 1
         for name in sorted({f.convention for f in in_window}):
             tally.window_findings[name] += 1
+    return findings
 
 
 def _inject(
@@ -192,8 +197,11 @@ def _inject(
     observed: Observations,
     source: str,
     base: Mapping[str, str],
+    before: Sequence[Finding],
 ) -> None:
+    """Plant each applicable deviation; file-level ones are checked as a new file."""
     path = observed.path
+    known = {(f.line, f.convention) for f in before}
     for spec in INJECTORS:
         convention = profile.get(spec.key, path)
         if convention is None or convention.abstained:
@@ -207,8 +215,15 @@ def _inject(
             continue
         new_source, changed = injected
         lines = frozenset(changed)
-        findings = check_source(profile, path, new_source, changed_lines=lines)
-        hit = any(f.convention in spec.detects and f.line in lines for f in findings)
+        if spec.whole_file:
+            findings = check_source(profile, path, new_source)
+            hit = any(
+                f.convention in spec.detects and (f.line, f.convention) not in known
+                for f in findings
+            )
+        else:
+            findings = check_source(profile, path, new_source, changed_lines=lines)
+            hit = any(f.convention in spec.detects and f.line in lines for f in findings)
         tally.injected[spec.name] += 1
         tally.detected[spec.name] += hit
         if convention.enforced:
@@ -262,9 +277,9 @@ def evaluate_project(
         tally.base_flagged_files += bool(flagged)
         tally.base_flags.update(flagged)
         clock = time.perf_counter()
-        _check_unmodified(tally, profile, path, source, seed)
+        before = _check_unmodified(tally, profile, path, source, seed)
         tally.timed("check", clock, time.perf_counter())
         clock = time.perf_counter()
-        _inject(tally, profile, observed, source, base)
+        _inject(tally, profile, observed, source, base, before)
         tally.timed("inject", clock, time.perf_counter())
     return tally
