@@ -27,6 +27,8 @@ _local = threading.local()
 
 # A nesting level that is not a symbol but prefixes its members' names (Rust `mod m { }`).
 NAMESPACE = "namespace"
+# What a function body may define as symbols of its own (`outer.inner`), as in Python.
+_NESTABLE = frozenset({SymbolKind.FUNCTION.value, SymbolKind.CLASS.value})
 
 
 def parse(key: str, path: str, source: bytes) -> Tree:
@@ -155,6 +157,9 @@ class FactsBuilder:
 
     def build(self, describe: Describe) -> FileFacts:
         symbols, scopes = self._symbols(describe)
+        known = {symbol.id for symbol in symbols}
+        # An explicit scope (Rust `impl Trait for T`) only counts when T is defined here.
+        self._refs = [r for r in self._refs if not r[4] or r[4] in known]
         return FileFacts(
             path=self.path,
             language=self.language,
@@ -205,12 +210,17 @@ class FactsBuilder:
             while stack and stack[-1][0] <= cand.start:
                 stack.pop()
             parent_kind, parent_qual = (stack[-1][1], stack[-1][2]) if stack else ("", "")
-            if parent_kind not in ("", SymbolKind.CLASS, NAMESPACE):
-                continue  # nested in a function or an initializer: part of its body
+            if parent_kind not in ("", SymbolKind.CLASS, NAMESPACE) and (
+                parent_kind == SymbolKind.VARIABLE or cand.kind not in _NESTABLE
+            ):
+                continue  # part of a function's body or of an initializer
             details = describe(cand.kind, cand.node)
             if details is None:
                 continue
-            owner = details.owner if details.owner is not None else parent_qual
+            owner = parent_qual
+            if details.owner is not None:
+                nested = parent_kind == NAMESPACE and details.owner
+                owner = f"{parent_qual}.{details.owner}" if nested else details.owner
             qual = f"{owner}.{details.name}" if owner else details.name
             if cand.kind == NAMESPACE:
                 stack.append((cand.end, NAMESPACE, qual))

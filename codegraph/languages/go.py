@@ -247,7 +247,23 @@ def _import(b: FactsBuilder, spec: Node) -> None:
     path = spec.child_by_field_name("path")
     module = text(path).strip('"`') if path is not None else ""
     alias_node = spec.child_by_field_name("name")
-    b.import_(spec, module, None, text(alias_node) if alias_node is not None else None)
+    b.import_(spec, module, None, text(alias_node) if alias_node is not None else _package(module))
+
+
+def _package(import_path: str) -> str | None:
+    """The name an unaliased import binds: its last element, before a `/vN` suffix.
+
+    Given as the alias so that a resolver reading `alias or module` sees `yaml` for
+    `gopkg.in/yaml.v3`-style paths too; None when it is the path itself (`fmt`).
+    """
+    parts = [p for p in import_path.split("/") if p]
+    if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
+        parts.pop()
+    if not parts:
+        return None
+    last = parts[-1].split(".")[0] if "." in parts[-1] and len(parts) > 1 else parts[-1]
+    last = last.removeprefix("go-")
+    return None if last == import_path else last
 
 
 def _emit_types(b: FactsBuilder, types: list[Node], params: set[str], skip: set[int]) -> None:

@@ -124,8 +124,13 @@ class TypeScriptLanguage(ScriptLanguage):
                 if name[:1].isupper():
                     builder.ref(EdgeKind.CALLS, name, jsx)
             elif "member" in caps:
+                # a field is bound in its class's scope, a parameter property in the
+                # constructor's (the resolver reads `self.x` there as the class's `x`)
                 member = caps["member"][0]
-                builder.binding(member, "self." + text(member), type_name(caps["member_type"][0]))
+                name = (
+                    text(member) if member.type == "property_identifier" else "self." + text(member)
+                )
+                builder.binding(member, name, type_name(caps["member_type"][0]))
             else:
                 self.handle(builder, caps)
         _emit_types(builder, types)
