@@ -105,11 +105,11 @@ class CallRow:
 
 
 def _module_name(index: GraphIndex, symbol: Symbol) -> str:
-    facts = index.facts.get(symbol.path)
-    if facts is not None:
-        return facts.module
+    # The module symbol carries the dotted name; `facts` may be lazily loaded, avoid it.
     module = index.symbols.get(symbol.path)
-    return module.name if module is not None else symbol.path.rsplit(".", 1)[0].replace("/", ".")
+    if module is not None:
+        return module.name
+    return symbol.path.rsplit(".", 1)[0].replace("/", ".")
 
 
 def _name_tables(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
