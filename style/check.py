@@ -1,0 +1,185 @@
+"""Check new or changed lines against a profile: only enforced conventions, only changed lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from pathlib import Path, PurePosixPath
+
+import pathspec
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
+
+from style.conventions import FILE_LEVEL, deviation, value_phrase
+from style.errors import StyleError
+from style.fixes import optional_fixes, quote_fixes
+from style.model import Convention, Finding, Fix, StyleProfile
+from style.observe import scan_source
+from style.paths import is_skipped, language_of
+
+MAX_DIFF_CHARS = 20_000_000
+
+
+def check_source(
+    profile: StyleProfile,
+    path: str,
+    source: str,
+    *,
+    changed_lines: Collection[int] | None = None,
+) -> list[Finding]:
+    """Findings for `path`: the whole file when `changed_lines` is None (a new file),
+    otherwise only on those 1-based lines. Sorted by line, then convention."""
+    if language_of(path) is None or is_skipped(path) or _excluded(profile, path):
+        return []
+    found = scan_source(path, source)
+    fixes = _Fixes(profile, source)
+    findings: dict[tuple[int, str], Finding] = {}
+    for item in found.items:
+        if changed_lines is not None and (
+            item.convention in FILE_LEVEL or item.line not in changed_lines
+        ):
+            continue
+        convention = profile.get(item.convention, path)
+        if not _enforced(convention) or convention is None or item.value == convention.value:
+            continue
+        if item.name and item.name in convention.exceptions:
+            continue
+        key = (item.line, item.convention)
+        if key in findings:
+            continue
+        fix = fixes.get(convention, item.value, item.line)
+        findings[key] = Finding(
+            path=path,
+            line=item.line,
+            convention=item.convention,
+            message=deviation(convention.name, item.value, convention.value, item.name),
+            evidence=_evidence(convention),
+            fix=fix,
+            expected=convention.value,
+            found=item.value,
+        )
+    limit = profile.get("line_length", path)
+    if _enforced(limit) and limit is not None and limit.value.isdigit() and path.endswith(".py"):
+        for line, length in found.line_lengths:
+            if length > int(limit.value) and (changed_lines is None or line in changed_lines):
+                findings[(line, "line_length")] = Finding(
+                    path=path,
+                    line=line,
+                    convention="line_length",
+                    message=f"line is {length} characters; the limit is {limit.value}",
+                    evidence=_evidence(limit),
+                    expected=limit.value,
+                    found=str(length),
+                )
+    return [findings[key] for key in sorted(findings)]
+
+
+def check_diff(
+    profile: StyleProfile,
+    root: Path,
+    diff_text: str,
+    *,
+    read: Callable[[str], str] | None = None,
+) -> list[Finding]:
+    """Findings on the added and changed lines of a unified diff; new files are checked
+    whole. The post-image is read from `root` (the working tree) unless `read` is given."""
+    if len(diff_text) > MAX_DIFF_CHARS:
+        raise StyleError(f"diff is larger than {MAX_DIFF_CHARS} characters")
+    try:
+        patch = PatchSet(diff_text)
+    except UnidiffParseError as exc:
+        raise StyleError(f"cannot parse the diff: {exc}") from exc
+    reader = read or (lambda rel: _read_under(root, rel))
+    findings: list[Finding] = []
+    for patched in patch:
+        if patched.is_removed_file:
+            continue
+        path = _safe_path(patched.path)
+        if language_of(path) is None:
+            continue
+        source = reader(path)
+        if patched.is_added_file:
+            findings.extend(check_source(profile, path, source))
+            continue
+        added = {
+            line.target_line_no
+            for hunk in patched
+            for line in hunk
+            if line.is_added and line.target_line_no is not None
+        }
+        if added:
+            findings.extend(check_source(profile, path, source, changed_lines=added))
+    return findings
+
+
+def _safe_path(raw: str) -> str:
+    path = raw.removeprefix("b/") if raw.startswith("b/") else raw
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or "\x00" in path or not path:
+        raise StyleError(f"diff names a path outside the repository: {raw!r}")
+    return pure.as_posix()
+
+
+def _read_under(root: Path, rel: str) -> str:
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise StyleError(f"{rel} resolves outside the repository")
+    try:
+        return target.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise StyleError(f"cannot read {rel}: {exc.strerror or exc}") from exc
+
+
+def _enforced(convention: Convention | None) -> bool:
+    return convention is not None and convention.enforced and not convention.abstained
+
+
+def _excluded(profile: StyleProfile, path: str) -> bool:
+    patterns = profile.declared.exclude
+    if not patterns:
+        return False
+    return bool(pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path))
+
+
+def _evidence(convention: Convention) -> str:
+    where = f" in {convention.scope}" if convention.scope else ""
+    if convention.declared:
+        text = f"declared in {convention.source or 'the project configuration'}"
+        if convention.total:
+            text += f"; {convention.support} of {convention.total} files{where} follow it"
+    else:
+        text = (
+            f"{convention.support} of {convention.total} files{where} use "
+            f"{value_phrase(convention.value, convention.name)}"
+        )
+        if convention.name.startswith("docstring.") and convention.value == "present":
+            text = f"{convention.support} of {convention.total} files{where} document them"
+        elif convention.value in {"present", "full", "typed", "message", "logging"}:
+            text = f"{convention.support} of {convention.total} files{where} do"
+    if convention.evidence:
+        text += f", e.g. {convention.evidence[0]}"
+    return text
+
+
+class _Fixes:
+    """Fix proposals for one file, computed once per kind on first need."""
+
+    def __init__(self, profile: StyleProfile, source: str) -> None:
+        self.profile = profile
+        self.source = source
+        self.cache: dict[str, dict[int, Fix]] = {}
+
+    def get(self, convention: Convention, found: str, line: int) -> Fix | None:
+        if convention.name == "quotes" and found in {"single", "double"}:
+            key = "quotes:" + convention.value
+            if key not in self.cache:
+                self.cache[key] = quote_fixes(self.source, convention.value)
+            return self.cache[key].get(line)
+        if convention.name == "optional_syntax" and (convention.value, found) == (
+            "pipe",
+            "Optional",
+        ):
+            if "optional" not in self.cache:
+                python = self.profile.declared.settings.get("python", "")
+                self.cache["optional"] = optional_fixes(self.source, python)
+            return self.cache["optional"].get(line)
+        return None

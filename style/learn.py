@@ -1,0 +1,296 @@
+"""From many files' observations to a profile: votes per file, margins, scopes.
+
+Each file casts one vote per convention (its own majority), so one large module cannot
+outvote forty small ones. A convention is committed when the lower Wilson bound on the
+majority's share of votes clears `COMMIT_LB` with at least `MIN_FILES` voters; it is
+*enforced* (the checker flags deviations) only when nearly every file is clean, i.e.
+shows no deviating occurrence at all: that share is exactly the rate at which an
+unchanged file would be flagged, and a false flag costs more than a missed one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pathspec
+
+from style.conventions import enforceable
+from style.model import Convention, DeclaredConfig, Observations, StyleProfile
+
+Z = 1.645  # one-sided 95 %
+MIN_FILES = 8
+COMMIT_LB = 0.9
+ENFORCE_SHARE = 0.98
+ENFORCE_LB = 0.85
+MAX_SCOPE_DEPTH = 3
+SCOPE_SPLIT_SHARE = 0.8
+EXCEPTION_MIN_FILES = 2
+COMMON_LIMITS = (79, 88, 99, 100, 119, 120)
+LINE_LENGTH_SLACK = 0.005
+_EVIDENCE = 3
+
+
+def wilson_lower(successes: int, total: int, z: float = Z) -> float:
+    """Lower bound of the Wilson score interval for a proportion."""
+    if total <= 0:
+        return 0.0
+    share = successes / total
+    denominator = 1 + z * z / total
+    centre = share + z * z / (2 * total)
+    margin = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    return max(0.0, (centre - margin) / denominator)
+
+
+@dataclass(slots=True)
+class _Tally:
+    votes: Counter[str] = field(default_factory=Counter)
+    sole: Counter[str] = field(default_factory=Counter)
+    files: int = 0
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    snippets: dict[str, str] = field(default_factory=dict)
+
+    def add(self, vote: str | None, sole: str | None, example: str | None, snippet: str) -> None:
+        self.files += 1
+        if vote is not None:
+            self.votes[vote] += 1
+            if example is not None:
+                shown = self.evidence.setdefault(vote, [])
+                if len(shown) < _EVIDENCE:
+                    shown.append(example)
+            if snippet and vote not in self.snippets:
+                self.snippets[vote] = snippet
+        if sole is not None:
+            self.sole[sole] += 1
+
+    def minus(self, others: Iterable[_Tally]) -> _Tally:
+        rest = _Tally(
+            Counter(self.votes), Counter(self.sole), self.files, self.evidence, self.snippets
+        )
+        for other in others:
+            rest.votes.subtract(other.votes)
+            rest.sole.subtract(other.sole)
+            rest.files -= other.files
+        return rest
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    value: str
+    support: int
+    total: int
+    confidence: float
+    committed: bool
+    enforced: bool
+    reason: str
+
+    def same_as(self, other: _Decision) -> bool:
+        if self.committed != other.committed or self.enforced != other.enforced:
+            return False
+        return not self.committed or self.value == other.value
+
+
+def _decide(name: str, tally: _Tally, forced: str | None = None) -> _Decision:
+    total = sum(n for n in tally.votes.values() if n > 0)
+    if forced is not None:
+        value, support = forced, max(tally.votes.get(forced, 0), 0)
+    elif total:
+        value, support = max(tally.votes.items(), key=lambda kv: (kv[1], kv[0]))
+    else:
+        value, support = "", 0
+    confidence = wilson_lower(support, total)
+    clean = max(tally.sole.get(value, 0), 0)
+    clean_ok = tally.files > 0 and (
+        clean / tally.files >= ENFORCE_SHARE and wilson_lower(clean, tally.files) >= ENFORCE_LB
+    )
+    can_enforce = value in enforceable(name)
+    if forced is not None:
+        return _Decision(value, support, total, 1.0, True, can_enforce and clean_ok, "")
+    if total < MIN_FILES:
+        reason = f"too few files with an opinion ({total} < {MIN_FILES})"
+        return _Decision(value, support, total, confidence, False, False, reason)
+    if confidence < COMMIT_LB:
+        reason = (
+            f"not consistent: {support} of {total} files prefer {value} "
+            f"(lower bound {confidence:.2f} < {COMMIT_LB})"
+        )
+        return _Decision(value, support, total, confidence, False, False, reason)
+    return _Decision(value, support, total, confidence, True, can_enforce and clean_ok, "")
+
+
+def _scopes_of(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(min(len(parts), MAX_SCOPE_DEPTH))]
+
+
+def profile_from_observations(
+    observations: Mapping[str, Observations], *, declared: DeclaredConfig | None = None
+) -> StyleProfile:
+    """Learn a profile from per-file observations (no parsing: fast enough for hold-out)."""
+    declared = declared or DeclaredConfig()
+    excluded = _excluder(declared.exclude)
+    tallies: dict[str, dict[str, _Tally]] = {}
+    names: dict[str, Counter[tuple[str, str]]] = {}
+    maxima: list[int] = []
+    used = 0
+    for path in sorted(observations):
+        if excluded is not None and excluded.match_file(path):
+            continue
+        obs = observations[path]
+        if not obs.counts and not obs.line_lengths:
+            continue
+        used += 1
+        if obs.line_lengths:
+            maxima.append(max(obs.line_lengths))
+        scopes = ["", *_scopes_of(path)]
+        for name, (vote, sole) in obs.votes.items():
+            example = None
+            snippet = ""
+            if vote is not None:
+                lines = obs.examples.get(name, {}).get(vote, ())
+                example = f"{path}:{lines[0]}" if lines else path
+                snippet = obs.snippets.get(name, {}).get(vote, "")
+            per_scope = tallies.setdefault(name, {})
+            for scope in scopes:
+                tally = per_scope.get(scope)
+                if tally is None:
+                    tally = per_scope[scope] = _Tally()
+                tally.add(vote, sole, example, snippet)
+        for name, seen in obs.names.items():
+            names.setdefault(name, Counter()).update(seen.items())
+    conventions: list[Convention] = []
+    for name in sorted(tallies):
+        conventions.extend(_conventions_for(name, tallies[name], names.get(name), declared))
+    conventions.append(_line_length(maxima, declared))
+    return StyleProfile(tuple(conventions), files=used, declared=declared)
+
+
+def _conventions_for(
+    name: str,
+    per_scope: dict[str, _Tally],
+    names: Counter[tuple[str, str]] | None,
+    declared: DeclaredConfig,
+) -> list[Convention]:
+    forced = declared.values.get(name)
+    root = per_scope[""]
+    overrides: dict[str, _Decision] = {}
+    if forced is None:
+        initial = _decide(name, root)
+        for scope in sorted((s for s in per_scope if s), key=lambda s: (s.count("/"), s)):
+            tally = per_scope[scope]
+            if sum(tally.votes.values()) < MIN_FILES:
+                continue
+            parent = _parent(scope, overrides)
+            decision = _decide(name, tally)
+            if _differs(decision, overrides[parent] if parent else initial, tally):
+                overrides[scope] = decision
+        for scope in list(overrides):
+            children = [per_scope[s] for s in overrides if _parent(s, overrides) == scope]
+            if children:
+                overrides[scope] = _decide(name, per_scope[scope].minus(children))
+    top = [per_scope[s] for s in overrides if not _parent(s, overrides)]
+    root_decision = _decide(name, root.minus(top), forced)
+    result = [_convention(name, "", root_decision, root, names, declared)]
+    for scope, decision in sorted(overrides.items()):
+        parent = _parent(scope, overrides)
+        if decision.same_as(overrides[parent] if parent else root_decision):
+            continue
+        result.append(_convention(name, scope, decision, per_scope[scope], names, declared))
+    return result
+
+
+def _differs(decision: _Decision, parent: _Decision, tally: _Tally) -> bool:
+    """Whether a directory clearly follows another rule than its parent.
+
+    A small directory is merely less certain than the whole; it differs only when it
+    commits to another value, or plainly does not keep to the parent's value.
+    """
+    if decision.committed and (not parent.committed or decision.value != parent.value):
+        return True
+    if not parent.committed:
+        return False
+    voters = sum(n for n in tally.votes.values() if n > 0)
+    if voters and tally.votes.get(parent.value, 0) / voters < SCOPE_SPLIT_SHARE:
+        return True
+    clean = tally.sole.get(parent.value, 0)
+    return parent.enforced and tally.files > 0 and clean / tally.files < ENFORCE_SHARE
+
+
+def _parent(scope: str, overrides: Mapping[str, _Decision]) -> str:
+    best = ""
+    for other in overrides:
+        if other != scope and scope.startswith(other) and len(other) > len(best):
+            best = other
+    return best
+
+
+def _convention(
+    name: str,
+    scope: str,
+    decision: _Decision,
+    tally: _Tally,
+    names: Counter[tuple[str, str]] | None,
+    declared: DeclaredConfig,
+) -> Convention:
+    is_declared = not scope and name in declared.values
+    exceptions: tuple[str, ...] = ()
+    if names and decision.committed and "naming." in name:
+        exceptions = tuple(
+            sorted(
+                n for (n, v), c in names.items() if v != decision.value and c >= EXCEPTION_MIN_FILES
+            )
+        )
+    return Convention(
+        name=name,
+        value=decision.value,
+        confidence=round(decision.confidence, 4),
+        support=decision.support,
+        total=decision.total,
+        evidence=tuple(tally.evidence.get(decision.value, ())),
+        scope=scope,
+        declared=is_declared,
+        abstained=not decision.committed,
+        reason=decision.reason,
+        enforced=decision.enforced,
+        exceptions=exceptions,
+        source=declared.sources.get(name, "") if is_declared else "",
+        example=tally.snippets.get(decision.value, ""),
+    )
+
+
+def _line_length(maxima: list[int], declared: DeclaredConfig) -> Convention:
+    """The limit the code keeps to: the smallest common limit nearly no file exceeds."""
+    total = len(maxima)
+    forced = declared.values.get("line_length")
+    if forced is not None and forced.isdigit():
+        limit = int(forced)
+        within = sum(1 for m in maxima if m <= limit)
+        enforced = total > 0 and (total - within) <= LINE_LENGTH_SLACK * total
+        return Convention(
+            "line_length", forced, 1.0, within, total, (), "", True, False, "", enforced,
+            source=declared.sources.get("line_length", ""),
+        )  # fmt: skip
+    if total < MIN_FILES:
+        reason = f"too few files ({total} < {MIN_FILES})"
+        return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
+    for limit in COMMON_LIMITS:
+        within = sum(1 for m in maxima if m <= limit)
+        if total - within <= LINE_LENGTH_SLACK * total:
+            confidence = wilson_lower(within, total)
+            if confidence >= COMMIT_LB:
+                return Convention(
+                    "line_length", str(limit), round(confidence, 4), within, total,
+                    enforced=True,
+                )  # fmt: skip
+            break
+    longest = max(maxima)
+    reason = f"no common limit holds: the longest lines reach {longest} characters"
+    return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
+
+
+def _excluder(patterns: tuple[str, ...]) -> pathspec.PathSpec | None:  # type: ignore[type-arg]
+    if not patterns:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)

@@ -1,0 +1,494 @@
+"""Evidence from one Python file, read with `tokenize` (formatting) and `ast` (structure).
+
+Every observation is an `Item`: a convention, the value this occurrence shows, and its
+line. Only occurrences where the author had a free choice are recorded: a string that
+contains a quote character, a role name such as `setUp`, or an override of a base
+class's method says nothing about the author's taste.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from style.naming import classify, is_role_name
+from style.paths import is_cli_module, is_test_path, own_package
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One occurrence: `convention` shows `value` on 1-based `line` (`name` for naming)."""
+
+    convention: str
+    value: str
+    line: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """All items of one file plus its line lengths (exempt lines left out)."""
+
+    items: tuple[Item, ...]
+    line_lengths: tuple[tuple[int, int], ...]  # (line, length)
+    tree: ast.Module | None
+
+
+_STRING_PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
+_EXEMPT_LONG = re.compile(r"noqa|https?://|type:\s*ignore|pragma")
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
+_LOGGER_NAMES = frozenset({"log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER"})
+_TRAILING_OPENERS = frozenset({"(", "[", "{"})
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def scan(path: str, source: str) -> Scan:
+    """Every observation of one Python file; a file that does not parse yields none."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError):
+        return Scan((), (), None)
+    items: list[Item] = []
+    lengths: list[tuple[int, int]] = []
+    docstring_lines = _docstring_lines(tree)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        tokens = []
+    items.extend(_token_items(tokens, docstring_lines))
+    for number, text in enumerate(source.splitlines(), start=1):
+        if text.strip() and not _EXEMPT_LONG.search(text):
+            lengths.append((number, len(text)))
+    items.extend(_AstObserver(path, source.splitlines()).observe(tree))
+    return Scan(tuple(items), tuple(lengths), tree)
+
+
+def _docstring_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                lines.add(body[0].lineno)
+    return lines
+
+
+def string_quote(token: str) -> tuple[str, str, str] | None:
+    """(prefix, quote, body) of a one-line string token, None when triple-quoted."""
+    match = _STRING_PREFIX.match(token)
+    if match is None or len(match.group(2)) == 3:
+        return None
+    prefix, quote = match.groups()
+    return prefix, quote, token[len(prefix) + 1 : -1]
+
+
+def quote_value(token: str) -> str | None:
+    """ "double"/"single" for a string whose quote was a free choice, else None."""
+    parts = string_quote(token)
+    if parts is None:
+        return None
+    _, quote, body = parts
+    if "'" in body or '"' in body:
+        return None
+    return "double" if quote == '"' else "single"
+
+
+def _token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Iterator[Item]:
+    indents: list[str] = [""]
+    # open brackets: (opener, line, kind from _bracket_kind, separating commas, first line)
+    stack: list[tuple[str, int, str, int, int]] = []
+    previous: tokenize.TokenInfo | None = None
+    for token in tokens:
+        kind, text, (row, _), _, _ = token
+        if kind == tokenize.INDENT:
+            outer = indents[-1]
+            indents.append(text)
+            step = text[len(outer) :] if text.startswith(outer) else text
+            if "\t" in step:
+                yield Item("indent", "tabs", row)
+            elif step:
+                yield Item("indent", f"spaces-{len(step)}", row)
+        elif kind == tokenize.DEDENT:
+            if len(indents) > 1:
+                indents.pop()
+        elif kind == tokenize.STRING and row not in docstrings:
+            value = quote_value(text)
+            if value is not None:
+                yield Item("quotes", value, row)
+        elif kind == tokenize.OP and text in _TRAILING_OPENERS:
+            stack.append((text, row, _bracket_kind(text, previous), 0, 0))
+        elif kind == tokenize.OP and text in _CLOSERS and stack:
+            item = _trailing_comma(stack.pop(), previous, row)
+            if item is not None:
+                yield item
+        elif kind == tokenize.OP and text == "," and stack:
+            opener, start, bracket, commas, first = stack[-1]
+            stack[-1] = (opener, start, bracket, commas + 1, first)
+        elif kind == tokenize.NAME and text in {"for", "async", "lambda"} and stack:
+            opener, start, _, commas, first = stack[-1]
+            stack[-1] = (opener, start, "no", commas, first)
+        if kind not in {tokenize.NL, tokenize.COMMENT, tokenize.NEWLINE}:
+            if stack and not stack[-1][4] and text not in _TRAILING_OPENERS:
+                opener, start, bracket, commas, _ = stack[-1]
+                stack[-1] = (opener, start, bracket, commas, row)
+            previous = token
+
+
+def _trailing_comma(
+    bracket: tuple[str, int, str, int, int], previous: tokenize.TokenInfo | None, row: int
+) -> Item | None:
+    """An exploded bracket (one element per line) either ends with a comma or not."""
+    _, start, kind, commas, first = bracket
+    if previous is None or row <= start or previous.start[0] >= row:
+        return None
+    if kind == "no" or previous.string in _TRAILING_OPENERS:
+        return None
+    if previous.string == ",":
+        if kind == "tuple" and commas < 2:
+            return None
+        return Item("trailing_commas", "trailing", previous.start[0])
+    # no comma: count it only when elements sit on separate lines (black's exploded form)
+    if commas >= 1 and start < first < previous.start[0]:
+        return Item("trailing_commas", "none", previous.start[0])
+    return None
+
+
+def _bracket_kind(opener: str, previous: tokenize.TokenInfo | None) -> str:
+    """ "yes" when a trailing comma inside this bracket keeps the meaning, "tuple" when
+    it does only if the bracket already holds a comma, "no" otherwise."""
+    if previous is None:
+        return "tuple" if opener == "(" else "yes"
+    keyword = previous.type == tokenize.NAME and previous.string in _PY_KEYWORDS
+    after_value = not keyword and (
+        previous.type in {tokenize.NAME, tokenize.STRING, tokenize.NUMBER}
+        or previous.string in {")", "]", "}"}
+    )
+    if opener == "[":
+        return "no" if after_value else "yes"  # a subscript: a comma would make a tuple
+    if opener == "(":
+        if previous.string == "import" or after_value:
+            return "yes"
+        return "no" if previous.string == "with" else "tuple"
+    return "yes"
+
+
+_PY_KEYWORDS = frozenset(
+    {
+        "and", "as", "assert", "await", "del", "elif", "else", "except", "for", "from", "if",
+        "import", "in", "is", "lambda", "not", "or", "return", "while", "with", "yield",
+    }
+)  # fmt: skip
+
+
+class _AstObserver:
+    """Structural conventions: naming, docstrings, annotations, imports, idioms."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.is_test = is_test_path(path)
+        self.is_cli = is_cli_module(path)
+        self.package = own_package(path)
+        self.items: list[Item] = []
+
+    def _noqa(self, line: int) -> bool:
+        return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
+
+    def add(self, convention: str, value: str, line: int, name: str = "") -> None:
+        self.items.append(Item(convention, value, line, name))
+
+    def observe(self, tree: ast.Module) -> list[Item]:
+        if not tree.body:
+            return self.items
+        self._module(tree)
+        self._import_grouping(tree)
+        for node in tree.body:
+            self._top_level(node)
+        for child in ast.walk(tree):
+            self._expression(child)
+        return self.items
+
+    def _module(self, tree: ast.Module) -> None:
+        stem = self.path.rsplit("/", 1)[-1].removesuffix(".py")
+        if not stem.startswith("__") and stem not in {"conftest", "setup"}:
+            value = classify(stem)
+            if value is not None:
+                self.add("naming.module", value, 1, stem)
+        meaningful = [n for n in tree.body if not _is_docstring(n)]
+        has_definitions = any(
+            isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body
+        )
+        if has_definitions and not self.is_test:
+            present = ast.get_docstring(tree) is not None
+            self.add("docstring.module", "present" if present else "missing", 1)
+        if has_definitions and meaningful:
+            future = [
+                n.lineno
+                for n in tree.body
+                if isinstance(n, ast.ImportFrom)
+                and n.module == "__future__"
+                and any(a.name == "annotations" for a in n.names)
+            ]
+            self.add("future_annotations", "present" if future else "missing", (future or [1])[0])
+        if self.is_test:
+            self._test_file(tree)
+
+    def _test_file(self, tree: ast.Module) -> None:
+        tests = [
+            n
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")
+        ]
+        classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+        for node in tests:
+            self.add("tests.framework", "pytest", node.lineno)
+        for cls in classes:
+            bases = {_dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
+            if any(b.endswith("TestCase") for b in bases):
+                self.add("tests.framework", "unittest", cls.lineno)
+            elif cls.name.startswith("Test") and not cls.bases:
+                self.add("tests.framework", "pytest", cls.lineno)
+        if tests or classes:
+            stem = self.path.rsplit("/", 1)[-1]
+            if stem.startswith("test_") or stem.endswith("_test.py"):
+                naming = "test_prefix" if stem.startswith("test_") else "test_suffix"
+                self.add("tests.file_naming", naming, 1)
+            parts = self.path.split("/")[:-1]
+            layout = (
+                "tests_dir"
+                if any(p in {"tests", "test", "testing"} for p in parts)
+                else "colocated"
+            )
+            self.add("tests.layout", layout, 1)
+
+    def _top_level(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.ClassDef):
+            self._class(node)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self._function(node, method=False, overridable=False)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            self._constant(node)
+        elif isinstance(node, ast.If):
+            for child in node.body + node.orelse:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    self._top_level(child)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        if not self._noqa(node.lineno):
+            value = classify(node.name.lstrip("_"))
+            if value is not None:
+                self.add("naming.class", value, node.lineno, node.name)
+        if not node.name.startswith("_") and not self.is_test:
+            present = ast.get_docstring(node) is not None
+            self.add("docstring.class", "present" if present else "missing", node.lineno)
+        inherits = bool(node.bases) and not all(
+            _dotted(b) in {"object", "Protocol", "typing.Protocol"} for b in node.bases
+        )
+        for child in node.body:
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._function(child, method=True, overridable=inherits)
+            elif isinstance(child, ast.ClassDef):
+                self._class(child)
+
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool, overridable: bool
+    ) -> None:
+        name = node.name
+        dunder = name.startswith("__") and name.endswith("__")
+        test = self.is_test and name.startswith("test")
+        decorators = {_dotted(d).rsplit(".", 1)[-1] for d in node.decorator_list}
+        if not dunder and not self._noqa(node.lineno):
+            if test:
+                value = classify(name.removeprefix("test").lstrip("_") or "x")
+                if value is not None:
+                    self.add("naming.test_function", value, node.lineno, name)
+            elif not is_role_name(name) and "override" not in decorators:
+                value = classify(name.lstrip("_"))
+                kind = "naming.method" if method else "naming.function"
+                if value is not None and not (overridable and value != "snake_case"):
+                    self.add(kind, value, node.lineno, name)
+        public = not name.startswith("_") and not self.is_test and "overload" not in decorators
+        if public and not test:
+            kind = "docstring.method" if method else "docstring.function"
+            doc = ast.get_docstring(node)
+            self.add(kind, "present" if doc is not None else "missing", node.lineno)
+            if doc is not None:
+                style = docstring_style(doc, _has_parameters(node))
+                if style is not None:
+                    self.add("docstring.style", style, node.body[0].lineno)
+        if not test and "overload" not in decorators:
+            self.add("annotations", annotation_value(node, method=method), node.lineno, name)
+
+    def _constant(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is None or not _is_literal(node.value):
+            return
+        for target in targets:
+            if isinstance(target, ast.Name) and not target.id.startswith("__"):
+                value = classify(target.id.lstrip("_"))
+                if value is not None and value != "PascalCase":
+                    self.add("naming.constant", value, node.lineno, target.id)
+
+    def _expression(self, node: ast.AST) -> None:
+        if isinstance(node, ast.JoinedStr):
+            if any(isinstance(v, ast.FormattedValue) for v in node.values):
+                self.add("string_format", "fstring", node.lineno)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            left = node.left
+            if isinstance(left, ast.Constant) and isinstance(left.value, str) and "%" in left.value:
+                self.add("string_format", "percent", node.lineno)
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, ast.ExceptHandler):
+            self.add("exceptions.bare", "bare" if node.type is None else "typed", node.lineno)
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            self._raise(node)
+        elif isinstance(node, ast.ImportFrom):
+            self._import_from(node)
+        elif isinstance(node, ast.Import) and self.package:
+            if any(a.name.split(".")[0] == self.package and "." in a.name for a in node.names):
+                self.add("imports.form", "import", node.lineno)
+        elif isinstance(node, ast.Subscript):
+            base = _dotted(node.value)
+            if base in {"Optional", "typing.Optional", "t.Optional"}:
+                self.add("optional_syntax", "Optional", node.lineno)
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.BitOr)
+            and (_is_none(node.left) or _is_none(node.right))
+        ):
+            self.add("optional_syntax", "pipe", node.lineno)
+
+    def _call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "format"
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+            and "{" in func.value.value
+        ):
+            self.add("string_format", "format", node.lineno)
+        if self.is_test or self.is_cli:
+            return
+        if isinstance(func, ast.Name) and func.id == "print":
+            self.add("output", "print", node.lineno)
+        elif isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+            owner = _dotted(func.value).rsplit(".", 1)[-1]
+            if owner in _LOGGER_NAMES or owner.endswith("logger") or owner.endswith("log"):
+                self.add("output", "logging", node.lineno)
+
+    def _raise(self, node: ast.Raise) -> None:
+        exc = node.exc
+        if isinstance(exc, ast.Call) and _looks_like_class(_dotted(exc.func)):
+            value = "message" if exc.args or exc.keywords else "no_message"
+            self.add("exceptions.message", value, node.lineno)
+        elif isinstance(exc, ast.Name | ast.Attribute) and _looks_like_class(_dotted(exc)):
+            name = _dotted(exc).rsplit(".", 1)[-1]
+            if name not in {"NotImplementedError", "StopIteration"}:
+                self.add("exceptions.message", "no_message", node.lineno)
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        if node.module == "__future__":
+            return
+        if node.level > 0:
+            self.add("imports.relative", "relative", node.lineno)
+        elif self.package and (node.module or "").split(".")[0] == self.package:
+            self.add("imports.relative", "absolute", node.lineno)
+            self.add("imports.form", "from", node.lineno)
+
+    def _import_grouping(self, tree: ast.Module) -> None:
+        seen: dict[tuple[str, int], int] = {}
+        for node in tree.body:
+            if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
+                continue
+            key = (node.module or "", node.level)
+            if len(node.names) > 1:
+                self.add("imports.names", "grouped", node.lineno)
+            elif key in seen:
+                self.add("imports.names", "one_per_line", node.lineno)
+            seen[key] = node.lineno
+
+
+def annotation_value(node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> str:
+    """ "full", "partial" or "none": how much of a signature carries type annotations."""
+    arguments = node.args
+    params = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    if method and params and params[0].arg in {"self", "cls", "mcs", "metacls"}:
+        params = params[1:]
+    params += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    marks = [p.annotation is not None for p in params]
+    if node.name != "__init__" or node.returns is not None:
+        marks.append(node.returns is not None)
+    if not marks:
+        return "full"
+    if all(marks):
+        return "full"
+    return "partial" if any(marks) else "none"
+
+
+_GOOGLE = re.compile(r"^\s*(Args|Arguments|Returns|Yields|Raises|Parameters|Attributes):\s*$", re.M)
+_NUMPY = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Attributes)\s*\n\s*-{3,}\s*$", re.M)
+_REST = re.compile(r"^\s*:(param|parameter|arg|type|returns?|rtype|raises?)\b", re.M)
+
+
+def docstring_style(doc: str, has_parameters: bool) -> str | None:
+    """ "google", "numpy", "rest" or "plain" (a multi-line docstring of a function with
+    parameters that documents none of them); None when the docstring says nothing."""
+    if _NUMPY.search(doc):
+        return "numpy"
+    if _REST.search(doc):
+        return "rest"
+    if _GOOGLE.search(doc):
+        return "google"
+    if has_parameters and doc.count("\n") >= 2:
+        return "plain"
+    return None
+
+
+def _has_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    names = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+    return any(n not in {"self", "cls"} for n in names)
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _is_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return bool(node.elts) and all(_is_literal(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp):
+        return _is_literal(node.operand)
+    return False
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _looks_like_class(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return bool(last) and last[0].isupper() and not last.isupper()
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func)
+    if isinstance(node, ast.Subscript):
+        return _dotted(node.value)
+    return ""
