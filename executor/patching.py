@@ -8,6 +8,7 @@ applies it atomically, so a patch that does not apply cleanly changes nothing.
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import re
@@ -239,9 +240,13 @@ def _check_symlink(path: str, target: str, allow_symlinks: bool) -> None:
         raise PatchError(f"patch creates a symlink and symlinks are refused: {path}")
     if not target or target.startswith("/") or "\0" in target:
         raise PatchError(f"patch creates a symlink pointing outside the tree: {path} -> {target}")
+    parts = target.split("/")
+    leading = len(parts) - len(list(itertools.dropwhile(lambda part: part == "..", parts)))
+    # ".." after a name would resolve relative to wherever that name points: refuse it.
+    later_parent = ".." in parts[leading:]
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-    parts = resolved.split("/")
-    if resolved == ".." or parts[0] == ".." or any(p.casefold() == ".git" for p in parts):
+    escapes = resolved == ".." or resolved.startswith("../")
+    if later_parent or escapes or any(p.casefold() == ".git" for p in resolved.split("/")):
         raise PatchError(f"patch creates a symlink pointing outside the tree: {path} -> {target}")
 
 
@@ -253,14 +258,17 @@ def apply_patch(tree: Path, patch: str, *, allow_symlinks: bool = True) -> list[
     if not changes:
         raise PatchError("patch holds no file changes (expected a unified diff)")
     check_changes(tree, changes, allow_symlinks=allow_symlinks)
-    touched = _git_apply(tree, patch, "--numstat", "-z")
-    paths = [p for p in touched.split("\0") if p and "\t" not in p]
-    paths += [p.rsplit("\t", 1)[1] for p in touched.split("\0") if p.count("\t") == 2]
+    # git's own reading of the paths is checked too, in case it differs from ours.
+    numstat = _git_apply(tree, patch, "--numstat", "-z").split("\0")
+    paths = {entry.split("\t", 2)[2] for entry in numstat if entry.count("\t") >= 2}
+    paths.discard("")
     for path in paths:
         check_path(tree, path)
+    for change in changes:
+        paths.update(p for p in (change.old_path, change.new_path) if p is not None)
     _git_apply(tree, patch, "--check")
     _git_apply(tree, patch)
-    return sorted(set(paths))
+    return sorted(paths)
 
 
 def _git_apply(tree: Path, patch: str, *options: str) -> str:
