@@ -1,0 +1,531 @@
+"""Name resolution: each reference of a file to the one definition it names, or to nothing.
+
+Lookup order for the head of a dotted name: the enclosing function scopes (nested
+definitions, local imports, typed bindings) → the class body (only for code in it) →
+module globals and imports (following re-exports and star imports, cycle-guarded) →
+builtins. The rest of the name walks members: module attributes and submodules, class
+members along the MRO, members of instances typed by bindings. `self`/`cls` name the
+enclosing class, `super()` its bases.
+
+Outcomes, per reference: an edge (resolved); external (the name leads out of the
+repository: stdlib, packages, builtins, or a method name no repository definition has);
+`Unresolved` with the sorted candidates sharing its last name. A value use whose name
+matches no definition anywhere is dropped: it is a local the extractor could not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from codegraph.model import Edge, EdgeKind, FileFacts, Reference, SymbolKind, Unresolved
+from codegraph.resolve_python import BUILTINS, is_stdlib
+from codegraph.resolve_table import SymbolTable, parent_id
+
+__all__ = ["Resolution", "SymbolTable", "resolution_rate", "resolve_file"]
+
+# A resolved value: (kind, key). kinds: "sym" a definition id, "inst" an instance of the
+# class id, "super" the bases of the class id, "ns" a package prefix with no module of its
+# own, "ext" a name outside the repository, "?" a name known to exist but of unknown value.
+Value = tuple[str, str]
+_MAX_DEPTH = 12
+_RATED = (EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """One file's outgoing resolved edges and the references that did not resolve."""
+
+    edges: tuple[Edge, ...]
+    unresolved: tuple[Unresolved, ...]
+    external: int  # references leading outside the repository; not counted in the rate
+
+
+def resolution_rate(resolutions: Iterable[Resolution]) -> float:
+    """resolved / (resolved + unresolved) over calls, inheritance and references."""
+    resolved = unresolved = 0
+    for resolution in resolutions:
+        resolved += sum(1 for e in resolution.edges if e.kind in _RATED)
+        unresolved += sum(1 for u in resolution.unresolved if u.kind in _RATED)
+    total = resolved + unresolved
+    return resolved / total if total else 1.0
+
+
+def resolve_file(table: SymbolTable, facts: FileFacts) -> Resolution:
+    """Resolve every import and reference of `facts` against `table` (deterministic)."""
+    return _Resolver(table, facts).run()
+
+
+class _Resolver:
+    def __init__(self, table: SymbolTable, facts: FileFacts) -> None:
+        self.table = table
+        self.facts = facts
+        self.python = facts.language == "python"
+
+    def run(self) -> Resolution:
+        facts = self.facts
+        # dicts as ordered sets: references arrive sorted, so insertion order is stable
+        edges: dict[Edge, None] = {}
+        unresolved: dict[Unresolved, None] = {}
+        external = 0
+        for symbol in facts.symbols:
+            parent = parent_id(symbol.id)
+            if parent is not None:
+                edges[Edge(parent, symbol.id, EdgeKind.CONTAINS, 0)] = None
+        for imp in facts.imports:
+            for target in self.import_targets(imp.module, imp.name):
+                if target != facts.path:
+                    edges[Edge(facts.path, target, EdgeKind.IMPORTS, imp.line)] = None
+        for ref in facts.references:
+            outcome = self.reference(ref)
+            if outcome is None:
+                continue
+            if isinstance(outcome, str):
+                if outcome == "ext":
+                    external += 1
+                else:
+                    edges[Edge(ref.scope, outcome, ref.kind, ref.line)] = None
+            else:
+                unresolved[Unresolved(ref.scope, ref.name, ref.kind, ref.line, outcome)] = None
+        return Resolution(tuple(edges), tuple(unresolved), external)
+
+    # -- references ----------------------------------------------------------------------
+
+    def reference(self, ref: Reference) -> str | tuple[str, ...] | None:
+        """A target id, "ext", candidates when unresolved, or None to drop the reference."""
+        scope = ref.scope
+        if ref.kind is EdgeKind.INHERITS:
+            # Bases are evaluated where the class statement runs, not inside the class.
+            scope = parent_id(scope) or scope
+        value = self.expression(self.facts.path, scope, ref.name, 0)
+        last = ref.name.rpartition(".")[2].removesuffix("()")
+        if value is not None and value[0] != "?":
+            kind, key = value
+            if kind == "ext":
+                return "ext"
+            if kind == "sym":
+                if ref.kind is EdgeKind.CALLS:
+                    return self.constructor(key)
+                return key
+            if kind == "inst" and ref.kind is EdgeKind.CALLS:
+                return self.member(key, "__call__", 0) or None
+            return None
+        if ref.kind is EdgeKind.REFERENCES and ("." in ref.name or value is not None):
+            # An attribute of an unknown object, or a local of unknown type, used as a
+            # value is data, not a use of a definition.
+            return None
+        candidates = self.table.candidates(last)
+        if ref.kind is EdgeKind.REFERENCES and not candidates:
+            return None
+        if not candidates and ("." in ref.name or self.star_external(scope)):
+            return "ext"
+        if (
+            len(candidates) == 1
+            and "." in ref.name
+            and value is None
+            and self.unknown_receiver(scope, ref.name)
+        ):
+            symbol = self.table.symbols[candidates[0]]
+            if symbol.kind in (SymbolKind.METHOD, SymbolKind.FUNCTION):
+                # The only definition with this name anywhere: not a guess among several.
+                return candidates[0]
+        return candidates
+
+    def constructor(self, target: str) -> str:
+        symbol = self.table.symbols.get(target)
+        if symbol is None or symbol.kind is not SymbolKind.CLASS or symbol.language != "python":
+            return target
+        init = self.member(target, "__init__", 0)
+        return init or target
+
+    def unknown_receiver(self, scope: str, name: str) -> bool:
+        """True unless the receiver is a module, where a missing attribute is just missing."""
+        receiver = self.expression(self.facts.path, scope, name.rpartition(".")[0], 0)
+        if receiver is None or receiver[0] != "sym":
+            return True
+        symbol = self.table.symbols.get(receiver[1])
+        return symbol is None or symbol.kind is not SymbolKind.MODULE
+
+    def star_external(self, scope: str) -> bool:
+        """A star import from outside the repository may have bound any name."""
+        index = self.table.file(self.facts.path)
+        for module in index.stars.get(self.facts.path, ()):
+            value = self.module_value(module)
+            if value is not None and value[0] == "ext":
+                return True
+        return False
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def expression(self, path: str, scope: str, name: str, depth: int) -> Value | None:
+        if depth > _MAX_DEPTH or not name:
+            return None
+        head, _, rest = name.partition(".")
+        called = head.endswith("()")
+        head = head.removesuffix("()")
+        if head == "super" and called:
+            owner = self.enclosing_class(scope)
+            value: Value | None = ("super", owner) if owner else None
+        else:
+            value = self.head(path, scope, head, depth)
+            if called and value is not None:
+                value = self.call_result(value, depth)
+        for part in rest.split(".") if rest else ():
+            if value is None:
+                return None
+            called = part.endswith("()")
+            value = self.attribute(value, part.removesuffix("()"), depth)
+            if called and value is not None:
+                value = self.call_result(value, depth)
+        return value
+
+    def head(self, path: str, scope: str, name: str, depth: int) -> Value | None:
+        table = self.table
+        if name == "self" or (name == "cls" and self.python):
+            owner = self.enclosing_class(scope)
+            if owner is not None:
+                return ("inst", owner) if name == "self" else ("sym", owner)
+        current: str | None = scope
+        first = True
+        while current is not None and current != path:
+            symbol = table.symbols.get(current)
+            if symbol is None:
+                break
+            # A class body's names are visible to the code in it, not to its methods.
+            if symbol.kind is not SymbolKind.CLASS or first:
+                found = self.lookup_in_scope(path, current, name, depth)
+                if found is not None:
+                    return found
+            first = False
+            current = parent_id(current)
+        return self.lookup_in_scope(path, path, name, depth) or self.builtin(name)
+
+    def builtin(self, name: str) -> Value | None:
+        if self.python and name in BUILTINS:
+            return ("ext", name)
+        return None
+
+    def lookup_in_scope(self, path: str, scope: str, name: str, depth: int) -> Value | None:
+        key = ("scope", path, scope, name)
+        cache = self.table.cache
+        if key in cache:
+            return cache[key]  # type: ignore[return-value]
+        value = self._lookup_in_scope(path, scope, name, depth)
+        cache[key] = value
+        return value
+
+    def _lookup_in_scope(self, path: str, scope: str, name: str, depth: int) -> Value | None:
+        table = self.table
+        index = table.file(path)
+        member = table.members.get(scope, {}).get(name)
+        if member is not None:
+            return ("sym", member)
+        types = index.bindings.get((scope, name))
+        if types:
+            # A typed local shadows everything outside, even when its type is unknown.
+            return self.instance_of(path, scope, types, depth) or ("?", name)
+        imports = index.imports.get((scope, name))
+        if imports:
+            return self.import_value(imports[-1].module, imports[-1].name, imports[-1].alias)
+        for module in index.stars.get(scope, ()):
+            found = self.module_member(module, name, depth + 1, frozenset(), star=True)
+            if found is not None and found[0] != "ext":
+                return found
+        return None
+
+    def instance_of(self, path: str, scope: str, types: list[str], depth: int) -> Value | None:
+        """The instance a binding holds when all its bindings agree on one repository class."""
+        results: set[Value] = set()
+        for expression in types:
+            value = self.expression(path, scope, expression, depth + 1)
+            value = self.call_result(value, depth) if value is not None else None
+            if value is None:
+                return None
+            results.add(value)
+        return results.pop() if len(results) == 1 else None
+
+    def call_result(self, value: Value, depth: int) -> Value | None:
+        kind, key = value
+        if kind == "ext":
+            return value
+        if kind != "sym":
+            return None
+        symbol = self.table.symbols.get(key)
+        if symbol is None:
+            return None
+        if symbol.kind is SymbolKind.CLASS:
+            return ("inst", key)
+        if symbol.kind in (SymbolKind.FUNCTION, SymbolKind.METHOD):
+            returns = self.table.file(symbol.path).bindings.get((key, "return"))
+            if returns and depth < _MAX_DEPTH:
+                scope = parent_id(key) or symbol.path
+                result = self.expression(symbol.path, scope, returns[0], depth + 1)
+                if result is not None and result[0] == "sym":
+                    target = self.table.symbols.get(result[1])
+                    if target is not None and target.kind is SymbolKind.CLASS:
+                        return ("inst", result[1])
+                if result is not None and result[0] == "ext":
+                    return result
+        return None
+
+    def attribute(self, value: Value, name: str, depth: int) -> Value | None:
+        kind, key = value
+        if kind == "?":
+            return None
+        if kind == "ext":
+            return ("ext", f"{key}.{name}")
+        if kind == "ns":
+            return self.module_value(f"{key}.{name}", strict=True)
+        if kind in ("inst", "super"):
+            return self.class_attribute(key, name, depth, skip_self=kind == "super")
+        symbol = self.table.symbols.get(key)
+        if symbol is None:
+            return None
+        if symbol.kind is SymbolKind.MODULE:
+            return self.module_member(symbol.name, name, depth + 1, frozenset(), path=key)
+        if symbol.kind is SymbolKind.CLASS:
+            return self.class_attribute(key, name, depth, skip_self=False)
+        if symbol.kind is SymbolKind.VARIABLE:
+            types = self.table.file(symbol.path).bindings.get(
+                (parent_id(key) or symbol.path, symbol.name)
+            )
+            if types:
+                owner = parent_id(key) or symbol.path
+                instance = self.instance_of(symbol.path, owner, types, depth + 1)
+                if instance is not None:
+                    return self.attribute(instance, name, depth + 1)
+        return None
+
+    # -- classes -------------------------------------------------------------------------
+
+    def enclosing_class(self, scope: str) -> str | None:
+        """The class whose method (possibly through nested functions) holds `scope`."""
+        current: str | None = scope
+        while current is not None:
+            symbol = self.table.symbols.get(current)
+            if symbol is None:
+                return None
+            if symbol.kind is SymbolKind.CLASS:
+                return current
+            if symbol.kind is SymbolKind.METHOD:
+                return parent_id(current)
+            current = parent_id(current)
+        return None
+
+    def mro(self, class_id: str) -> tuple[tuple[str, ...], bool]:
+        """Repository classes in method-resolution order, and whether a base lies outside."""
+        key = ("mro", class_id)
+        cached = self.table.cache.get(key)
+        if cached is None:
+            cached = self._mro(class_id, ())
+            self.table.cache[key] = cached
+        return cached  # type: ignore[return-value]
+
+    def _mro(self, class_id: str, active: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+        symbol = self.table.symbols.get(class_id)
+        if symbol is None or class_id in active or len(active) > _MAX_DEPTH:
+            return (), False
+        order: list[str] = [class_id]
+        external = False
+        scope = parent_id(class_id) or symbol.path
+        for base in self.table.file(symbol.path).bases.get(class_id, ()):
+            value = self.expression(symbol.path, scope, base, len(active) + 1)
+            if value is None or value[0] != "sym":
+                if value is None or value[0] == "ext" or value[0] == "ns":
+                    external = True
+                continue
+            base_symbol = self.table.symbols.get(value[1])
+            if base_symbol is None or base_symbol.kind is not SymbolKind.CLASS:
+                external = True
+                continue
+            linear, base_external = self._mro(value[1], (*active, class_id))
+            external = external or base_external
+            order.extend(linear)
+        # Keep each class at its last position: the usual approximation of C3.
+        seen: set[str] = set()
+        result: list[str] = []
+        for cls in reversed(order):
+            if cls not in seen:
+                seen.add(cls)
+                result.append(cls)
+        result.reverse()
+        return tuple(result), external
+
+    def member(self, class_id: str, name: str, depth: int) -> str | None:
+        value = self.class_attribute(class_id, name, depth, skip_self=False)
+        return value[1] if value is not None and value[0] == "sym" else None
+
+    def class_attribute(
+        self, class_id: str, name: str, depth: int, *, skip_self: bool
+    ) -> Value | None:
+        classes, external = self.mro(class_id)
+        if skip_self:
+            classes = classes[1:]
+        members = self.table.members
+        for cls in classes:
+            found = members.get(cls, {}).get(name)
+            if found is not None:
+                symbol = self.table.symbols[found]
+                if symbol.kind is SymbolKind.VARIABLE:
+                    typed = self.attribute_type(cls, name, depth)
+                    if typed is not None:
+                        return typed
+                return ("sym", found)
+        for cls in classes:
+            typed = self.attribute_type(cls, name, depth)
+            if typed is not None:
+                return typed
+        return ("ext", name) if external else None
+
+    def attribute_type(self, class_id: str, name: str, depth: int) -> Value | None:
+        symbol = self.table.symbols.get(class_id)
+        if symbol is None or depth > _MAX_DEPTH:
+            return None
+        slots = self.table.file(symbol.path).attributes.get(class_id, {}).get(name)
+        if not slots:
+            return None
+        results: set[Value] = set()
+        for scope, expression in slots:
+            value = self.expression(symbol.path, scope, expression, depth + 1)
+            value = self.call_result(value, depth + 1) if value is not None else None
+            if value is None:
+                return None
+            results.add(value)
+        return results.pop() if len(results) == 1 else None
+
+    # -- modules -------------------------------------------------------------------------
+
+    def module_value(self, module: str, *, strict: bool = False) -> Value | None:
+        """A dotted module name as a value: a repository module, a package prefix, external."""
+        key = ("module", module, strict, self.python)
+        cache = self.table.cache
+        if key in cache:
+            return cache[key]  # type: ignore[return-value]
+        value = self._module_value(module, strict)
+        cache[key] = value
+        return value
+
+    def _module_value(self, module: str, strict: bool) -> Value | None:
+        table = self.table
+        if not module or module.startswith("."):
+            return None
+        paths = table.module_paths(module)
+        if len(paths) > 1:
+            # `m.py` beside its stub `m.pyi`: the source wins; any other clash is ambiguous.
+            sources = [p for p in paths if not p.endswith(".pyi")]
+            paths = sources if len(sources) == 1 else []
+        if len(paths) == 1:
+            return ("sym", paths[0])
+        if module in table.prefixes:
+            return ("ns", module)
+        if strict:
+            return None
+        if self.python and is_stdlib(module):
+            return ("ext", module)
+        suffix = self.suffix_match(module)
+        if suffix is not None:
+            return suffix
+        return ("ext", module)
+
+    def suffix_match(self, module: str) -> Value | None:
+        """A module imported by a path shorter than its key (a test root, Go, Java)."""
+        ending = "." + module
+        matches = sorted(m for m in self.table.modules if m.endswith(ending))
+        if len(matches) == 1:
+            paths = self.table.module_paths(matches[0])
+            if len(paths) == 1:
+                return ("sym", paths[0])
+        if matches:
+            return ("?", module)
+            prefixes = sorted(p for p in self.table.prefixes if p.endswith(ending))
+            if len(prefixes) == 1:
+                return ("ns", prefixes[0])
+        return None
+
+    def import_value(self, module: str, name: str | None, alias: str | None) -> Value | None:
+        if name is None:
+            return self.module_value(module if alias else module.partition(".")[0])
+        return self.module_member(module, name, 0, frozenset())
+
+    def module_member(
+        self,
+        module: str,
+        name: str,
+        depth: int,
+        visited: frozenset[tuple[str, str]],
+        *,
+        path: str | None = None,
+        star: bool = False,
+    ) -> Value | None:
+        """`name` as seen in `module`'s namespace: a definition, a re-export, a submodule."""
+        if visited:
+            return self._module_member(module, name, depth, visited, path, star)
+        key = ("member", module, name, path, star)
+        cache = self.table.cache
+        if key in cache:
+            return cache[key]  # type: ignore[return-value]
+        value = self._module_member(module, name, depth, visited, path, star)
+        cache[key] = value
+        return value
+
+    def _module_member(
+        self,
+        module: str,
+        name: str,
+        depth: int,
+        visited: frozenset[tuple[str, str]],
+        path: str | None,
+        star: bool,
+    ) -> Value | None:
+        if depth > _MAX_DEPTH or (module, name) in visited:
+            return None
+        visited = visited | {(module, name)}
+        if path is None:
+            value = self.module_value(module)
+            if value is None or value[0] == "?":
+                return value
+            if value[0] == "ext":
+                return ("ext", f"{value[1]}.{name}")
+            if value[0] == "ns":
+                return self.module_value(f"{value[1]}.{name}", strict=True)
+            path = value[1]
+            module = self.table.facts[path].module if path in self.table.facts else module
+        facts = self.table.facts.get(path)
+        if facts is None:
+            return None
+        if star:
+            exports = facts.exports
+            if exports is not None and name not in exports:
+                return None
+            if exports is None and name.startswith("_"):
+                return None
+        index = self.table.file(path)
+        member = self.table.members.get(path, {}).get(name)
+        if member is not None:
+            return ("sym", member)
+        imports = index.imports.get((path, name))
+        if imports:
+            imp = imports[-1]
+            if imp.name is None:
+                return self.module_value(imp.module if imp.alias else imp.module.partition(".")[0])
+            return self.module_member(imp.module, imp.name, depth + 1, visited)
+        submodule = self.module_value(f"{module}.{name}", strict=True)
+        if submodule is not None:
+            return submodule
+        for star_module in index.stars.get(path, ()):
+            found = self.module_member(star_module, name, depth + 1, visited, star=True)
+            if found is not None:
+                return found
+        return None
+
+    def import_targets(self, module: str, name: str | None) -> list[str]:
+        """Ids an import statement points at: the module, and the imported definition."""
+        targets: list[str] = []
+        value = self.module_value(module)
+        if value is not None and value[0] == "sym":
+            targets.append(value[1])
+        if name is not None and name != "*":
+            member = self.module_member(module, name, 0, frozenset())
+            if member is not None and member[0] == "sym" and member[1] not in targets:
+                targets.append(member[1])
+        return targets

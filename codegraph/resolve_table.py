@@ -1,0 +1,266 @@
+"""The repository-wide symbol table the resolver reads: definitions, modules and imports.
+
+Everything here is derived from `FileFacts` alone. Per-file indexes are cached and
+dropped with their file; repository-wide caches (module lookups, class MROs) are dropped
+on every update, so a resolution never depends on what an earlier one computed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from codegraph.model import EdgeKind, FileFacts, Import, Symbol, SymbolKind
+
+
+def parent_id(symbol_id: str) -> str | None:
+    """`p.py::A.m` → `p.py::A`, `p.py::A` → `p.py`, a module id → None."""
+    path, sep, qual = symbol_id.partition("::")
+    if not sep:
+        return None
+    head, dot, _ = qual.rpartition(".")
+    return f"{path}::{head}" if dot else path
+
+
+@dataclass(slots=True)
+class FileIndex:
+    """One file's facts arranged for lookups; depends on that file only."""
+
+    facts: FileFacts
+    # (scope id, local name) -> the imports binding that name, in source order
+    imports: dict[tuple[str, str], list[Import]] = field(default_factory=dict)
+    stars: dict[str, list[str]] = field(default_factory=dict)  # scope -> star-imported modules
+    bindings: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    bases: dict[str, list[str]] = field(default_factory=dict)  # class id -> base expressions
+    # class id -> attribute -> (scope where written, value expression)
+    attributes: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facts: FileFacts, symbols: Mapping[str, Symbol]) -> FileIndex:
+        index = cls(facts)
+        for imp in facts.imports:
+            if imp.name == "*":
+                index.stars.setdefault(imp.scope, []).append(imp.module)
+                continue
+            if imp.alias:
+                local = imp.alias
+            elif imp.name is not None:
+                local = imp.name
+            else:
+                local = imp.module.partition(".")[0]
+            index.imports.setdefault((imp.scope, local), []).append(imp)
+        for scope, name, value in facts.bindings:
+            index.bindings.setdefault((scope, name), []).append(value)
+            head, dot, attr = name.partition(".")
+            if dot and head in ("self", "cls", "this") and "." not in attr:
+                owner = parent_id(scope)
+                if owner is not None and owner in symbols:
+                    slots = index.attributes.setdefault(owner, {})
+                    slots.setdefault(attr, []).append((scope, value))
+            elif not dot:
+                target = symbols.get(scope)
+                if target is not None and target.kind is SymbolKind.CLASS:
+                    index.attributes.setdefault(scope, {}).setdefault(name, []).append(
+                        (scope, value)
+                    )
+        for ref in facts.references:
+            if ref.kind is EdgeKind.INHERITS:
+                index.bases.setdefault(ref.scope, []).append(ref.name)
+        return index
+
+
+def _interface(facts: FileFacts | None) -> object:
+    """What other files' resolution can see of a file: bodies and lines are left out."""
+    if facts is None:
+        return None
+    return (
+        facts.module,
+        facts.language,
+        tuple((s.id, s.kind) for s in facts.symbols),
+        tuple((i.scope, i.module, i.name, i.alias) for i in facts.imports),
+        facts.bindings,
+        facts.exports,
+        tuple((r.scope, r.name) for r in facts.references if r.kind is EdgeKind.INHERITS),
+    )
+
+
+class SymbolTable:
+    """Definitions, modules and imports of a whole repository, updatable file by file."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, FileFacts] = {}
+        self.symbols: dict[str, Symbol] = {}
+        self.members: dict[str, dict[str, str]] = defaultdict(dict)
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.modules: dict[str, set[str]] = defaultdict(set)
+        self.prefixes: dict[str, int] = defaultdict(
+            int
+        )  # dotted package prefix -> modules under it
+        self.importers: dict[str, set[str]] = defaultdict(set)  # imported module -> paths
+        self._files: dict[str, FileIndex] = {}
+        # path -> (interface changed, definition names added or removed; None = unknown)
+        self._changed: dict[str, tuple[bool, frozenset[str] | None]] = {}
+        self.cache: dict[tuple[object, ...], object] = {}
+
+    @classmethod
+    def build(cls, facts: Mapping[str, FileFacts]) -> SymbolTable:
+        """A table over every file's facts (keys are repository paths)."""
+        table = cls()
+        for path in sorted(facts):
+            table._add(facts[path])
+        return table
+
+    def update(self, path: str, facts: FileFacts | None) -> None:
+        """Add or replace one file's facts; None removes the file."""
+        old = self.facts.get(path)
+        old_names = {s.name for s in old.symbols} if old else set()
+        new_names = {s.name for s in facts.symbols} if facts else set()
+        self._changed[path] = (
+            _interface(old) != _interface(facts),
+            frozenset(old_names ^ new_names),
+        )
+        if old is not None:
+            self._remove(old)
+        if facts is not None:
+            self._add(facts)
+        self.cache.clear()
+
+    def dependents(self, path: str) -> set[str]:
+        """Files whose resolution may change after the latest `update(path, ...)`.
+
+        Empty when the update left the file's interface (definitions, imports, bindings,
+        exports, bases) as it was; otherwise every file that imports it, directly or
+        through re-exporting modules, plus files naming a definition added or removed.
+        """
+        interface_changed, changed = self._changed.get(path, (True, None))
+        if not interface_changed:
+            return set()
+        modules = {m for m, paths in self.modules.items() if path in paths}
+        facts = self.facts.get(path)
+        if facts is not None:
+            modules.add(facts.module)
+        found: set[str] = set()
+        frontier = sorted(modules)
+        seen_modules: set[str] = set()
+        while frontier:
+            module = frontier.pop()
+            if module in seen_modules:
+                continue
+            seen_modules.add(module)
+            for key in _suffixes(module):
+                for importer in self.importers.get(key, ()):
+                    if importer not in found:
+                        found.add(importer)
+                        importer_facts = self.facts.get(importer)
+                        if importer_facts is not None:
+                            frontier.append(importer_facts.module)
+        if changed is None:
+            changed = frozenset(s.name for s in facts.symbols) if facts else frozenset()
+        if changed:
+            for other, other_facts in self.facts.items():
+                if other not in found and any(
+                    r.name.rpartition(".")[2].removesuffix("()") in changed
+                    for r in other_facts.references
+                ):
+                    found.add(other)
+        found.discard(path)
+        return found
+
+    # -- lookups used by the resolver ----------------------------------------------------
+
+    def file(self, path: str) -> FileIndex:
+        index = self._files.get(path)
+        if index is None:
+            index = FileIndex.of(self.facts[path], self.symbols)
+            self._files[path] = index
+        return index
+
+    def candidates(self, name: str, limit: int = 20) -> tuple[str, ...]:
+        """Every non-module definition called `name`, sorted, at most `limit`."""
+        key = ("candidates", name, limit)
+        found = self.cache.get(key)
+        if found is None:
+            found = tuple(sorted(self.by_name.get(name, ()))[:limit])
+            self.cache[key] = found
+        return found  # type: ignore[return-value]
+
+    def module_paths(self, module: str) -> list[str]:
+        return sorted(self.modules.get(module, ()))
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    def _module_keys(self, facts: FileFacts) -> list[str]:
+        keys = [facts.module]
+        # `lib/` is a source root unless it is itself a package.
+        if facts.language == "python" and facts.module.startswith("lib."):
+            keys.append(facts.module[4:])
+        return keys
+
+    def _add(self, facts: FileFacts) -> None:
+        self.facts[facts.path] = facts
+        for key in self._module_keys(facts):
+            self.modules[key].add(facts.path)
+            for prefix in _prefixes(key):
+                self.prefixes[prefix] += 1
+        for symbol in facts.symbols:
+            self.symbols.setdefault(symbol.id, symbol)
+            parent = parent_id(symbol.id)
+            if parent is None:
+                continue
+            self.members[parent].setdefault(symbol.name, symbol.id)
+            self.by_name[symbol.name].add(symbol.id)
+        for key in _import_keys(facts.imports):
+            self.importers[key].add(facts.path)
+
+    def _remove(self, facts: FileFacts) -> None:
+        del self.facts[facts.path]
+        self._files.pop(facts.path, None)
+        for key in self._module_keys(facts):
+            self.modules[key].discard(facts.path)
+            if not self.modules[key]:
+                del self.modules[key]
+            for prefix in _prefixes(key):
+                self.prefixes[prefix] -= 1
+                if self.prefixes[prefix] <= 0:
+                    del self.prefixes[prefix]
+        for symbol in facts.symbols:
+            if self.symbols.get(symbol.id) is symbol:
+                del self.symbols[symbol.id]
+            parent = parent_id(symbol.id)
+            if parent is None:
+                continue
+            members = self.members.get(parent)
+            if members is not None and members.get(symbol.name) == symbol.id:
+                del members[symbol.name]
+                if not members:
+                    del self.members[parent]
+            names = self.by_name.get(symbol.name)
+            if names is not None:
+                names.discard(symbol.id)
+                if not names:
+                    del self.by_name[symbol.name]
+        for key in _import_keys(facts.imports):
+            self.importers[key].discard(facts.path)
+
+
+def _prefixes(module: str) -> Iterable[str]:
+    parts = module.split(".")
+    for end in range(1, len(parts)):
+        yield ".".join(parts[:end])
+
+
+def _suffixes(module: str) -> Iterable[str]:
+    parts = module.split(".")
+    for start in range(len(parts)):
+        yield ".".join(parts[start:])
+
+
+def _import_keys(imports: Iterable[Import]) -> set[str]:
+    keys: set[str] = set()
+    for imp in imports:
+        keys.add(imp.module)
+        keys.update(_prefixes(imp.module))
+        if imp.name and imp.name != "*":
+            keys.add(f"{imp.module}.{imp.name}")
+    return keys
