@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 6
 
 
 @dataclass(slots=True)
@@ -45,16 +45,18 @@ class Tally:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    kept: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def timed(self, phase: str, started: float, now: float) -> None:
         """Add `now - started` seconds to `phase`."""
         self.seconds[phase] = self.seconds.get(phase, 0.0) + now - started
 
-    def example(self, kind: str, record: dict[str, Any]) -> None:
-        """Keep a bounded number of concrete examples of alarms, misses and wrong values."""
-        examples: list[dict[str, Any]] = getattr(self, kind)
-        if len(examples) < MAX_EXAMPLES:
-            examples.append(record)
+    def example(self, kind: str, key: str, record: dict[str, Any]) -> None:
+        """Keep up to `MAX_EXAMPLES` concrete alarms, misses or wrong values per key
+        (a convention or an injector), so every kind of failure shows up."""
+        if self.kept[kind, key] < MAX_EXAMPLES:
+            self.kept[kind, key] += 1
+            getattr(self, kind).append(record)
 
 
 _COUNTERS = (
@@ -78,7 +80,7 @@ _INTEGERS = ("files", "heldout", "flagged_files", "window_flagged_files", "base_
 
 
 def merge(name: str, tallies: Iterable[Tally]) -> Tally:
-    """One tally adding up several (examples are concatenated, then bounded)."""
+    """One tally adding up several (examples are concatenated, tagged with the project)."""
     total = Tally(name)
     for tally in tallies:
         for counter in _COUNTERS:
@@ -89,7 +91,7 @@ def merge(name: str, tallies: Iterable[Tally]) -> Tally:
             setattr(total, integer, getattr(total, integer) + getattr(tally, integer))
         for kind in ("alarms", "misses", "wrong"):
             for record in getattr(tally, kind):
-                total.example(kind, {"project": tally.name, **record})
+                getattr(total, kind).append({"project": tally.name, **record})
     return total
 
 

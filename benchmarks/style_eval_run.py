@@ -159,6 +159,7 @@ def _score_accuracy(
             else:
                 tally.example(
                     "wrong",
+                    name,
                     {
                         "path": observed.path,
                         "convention": name,
@@ -180,8 +181,8 @@ def _check_unmodified(
         tally.flagged_files += 1
         for name in sorted({f.convention for f in findings}):
             tally.findings[name] += 1
-        for finding in findings[:3]:
-            tally.example("alarms", _alarm(finding, source))
+        for finding in findings:
+            tally.example("alarms", finding.convention, _alarm(finding, source))
     lines = window(path, source, seed)
     in_window = check_source(profile, path, source, changed_lines=lines)
     if in_window:
@@ -232,6 +233,7 @@ def _inject(
         if not hit:
             tally.example(
                 "misses",
+                spec.name,
                 {
                     "path": path,
                     "injector": spec.name,

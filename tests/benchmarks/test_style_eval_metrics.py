@@ -35,7 +35,7 @@ def test_merge_adds_counts_and_tags_examples() -> None:
     second.committed["quotes"] = 1
     first.timed("learn", 1.0, 3.5)
     second.timed("learn", 0.0, 1.0)
-    second.example("alarms", {"path": "x.py"})
+    second.example("alarms", "quotes", {"path": "x.py"})
     total = merge("overall", [first, second])
     assert (total.files, total.heldout, total.committed["quotes"]) == (5, 3, 3)
     assert total.seconds == {"learn": 3.5}
@@ -45,7 +45,8 @@ def test_merge_adds_counts_and_tags_examples() -> None:
 def test_examples_are_bounded_and_ratio_handles_zero() -> None:
     tally = Tally("p")
     for number in range(MAX_EXAMPLES + 5):
-        tally.example("misses", {"n": number})
-    assert len(tally.misses) == MAX_EXAMPLES
+        tally.example("misses", "quotes", {"n": number})
+        tally.example("misses", "camel_case", {"n": number})
+    assert len(tally.misses) == 2 * MAX_EXAMPLES
     assert ratio(1, 0) is None
     assert summary(tally)["accuracy"] is None

@@ -29,6 +29,7 @@ def test_render_has_a_row_per_project_and_overall() -> None:
     tally.detected["quotes"] = 1
     tally.example(
         "alarms",
+        "quotes",
         {
             "path": "a.py",
             "line": 4,
