@@ -200,11 +200,12 @@ def limit_hit(exit_code: int, stderr: str, *, timed_out: bool) -> str | None:
         return "wall"
     if exit_code == 0:
         return None
-    if exit_code == -signal.SIGXCPU:
-        return "cpu"
-    if exit_code == -signal.SIGXFSZ:
-        return "file size"
     tail = stderr[-4000:]
+    # A shell reports a child's signal as 128+N and says which limit in words.
+    if exit_code == -signal.SIGXCPU or "CPU time limit exceeded" in tail:
+        return "cpu"
+    if exit_code == -signal.SIGXFSZ or "File size limit exceeded" in tail:
+        return "file size"
     if any(hint in tail for hint in _MEMORY_HINTS):
         return "memory"
     if any(hint in tail for hint in _PROCESS_HINTS):
