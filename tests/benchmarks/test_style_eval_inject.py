@@ -96,6 +96,7 @@ def test_strip_annotations_removes_parameter_and_return_annotations() -> None:
     )
     assert lines == (6, 7, 8, 9)
     assert inject_strip_annotations("def f(a):\n    return a\n") is None
+    assert inject_strip_annotations("def test_f() -> None:\n    pass\n") is None
 
 
 def test_print_for_logger_replaces_the_call_target() -> None:
