@@ -39,6 +39,7 @@ _QUERY = """
 (argument_list (tuple [(identifier) (attribute)] @value))
 (keyword_argument value: [(identifier) (attribute)] @value)
 (return_statement [(identifier) (attribute)] @value)
+(assignment right: [(identifier) (attribute)] @value)
 (decorator [(identifier) (attribute)] @value)
 (except_clause) @except
 (parameters) @params

@@ -1,0 +1,169 @@
+"""TESTS edges: which repository code each test exercises.
+
+A test (pytest `test*` functions and `test*` methods of `Test*` classes, unittest `test*`
+methods of TestCase subclasses, all in test files) tests every non-test symbol it calls,
+directly or through helpers defined in test files, through `setUp`-style hooks of its
+class, and through pytest fixtures named by its parameters (looked up in its module, then
+in `conftest.py` files up the directory chain), at most `MAX_DEPTH` hops away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+
+from codegraph.model import Edge, EdgeKind, FileFacts, Symbol, SymbolKind
+from codegraph.resolve_table import parent_id
+
+__all__ = ["MAX_DEPTH", "is_test_file", "is_test_symbol", "test_edges"]
+
+MAX_DEPTH = 3
+_SETUP_HOOKS = ("setUp", "setUpClass", "setUpTestData", "asyncSetUp", "setup_method", "setup")
+_FIXTURE_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z_]\w*)["']""")
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_file(path: str) -> bool:
+    """`test_*.py`, `*_test.py`, `conftest.py` or any file under a `tests/` directory."""
+    pure = PurePosixPath(path)
+    stem = pure.stem
+    if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
+        return True
+    return any(part in _TEST_DIRS for part in pure.parts[:-1])
+
+
+def _is_test_class(symbol: Symbol, facts: FileFacts | None) -> bool:
+    if symbol.name.startswith("Test") or symbol.name.endswith(("Test", "Tests", "TestCase")):
+        return True
+    if facts is None:
+        return False
+    return any(
+        ref.scope == symbol.id and "Test" in ref.name.rpartition(".")[2]
+        for ref in facts.references
+        if ref.kind is EdgeKind.INHERITS
+    )
+
+
+def is_test_symbol(
+    symbol: Symbol, symbols: Mapping[str, Symbol], facts: Mapping[str, FileFacts]
+) -> bool:
+    """True for a test function or test method (not for helpers and fixtures)."""
+    if not symbol.name.startswith("test") or not is_test_file(symbol.path):
+        return False
+    if symbol.kind is SymbolKind.FUNCTION:
+        return parent_id(symbol.id) == symbol.path
+    if symbol.kind is SymbolKind.METHOD:
+        owner = symbols.get(parent_id(symbol.id) or "")
+        return owner is not None and _is_test_class(owner, facts.get(symbol.path))
+    return False
+
+
+def _parameters(signature: str) -> list[str]:
+    """Parameter names of a `def` header, e.g. `def t(self, db, x: int = 1)` → self, db, x."""
+    start, end = signature.find("("), signature.rfind(")")
+    if start < 0 or end <= start:
+        return []
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in signature[start + 1 : end] + ",":
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0:
+            part = "".join(current).strip().lstrip("*")
+            name = re.split(r"[:=\s]", part, maxsplit=1)[0]
+            if name.isidentifier():
+                names.append(name)
+            current = []
+        else:
+            current.append(char)
+    return names
+
+
+def _fixtures(symbols: Mapping[str, Symbol]) -> dict[str, dict[str, str]]:
+    """path -> fixture name -> fixture symbol id, for every `@pytest.fixture` function."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for symbol_id in sorted(symbols):
+        symbol = symbols[symbol_id]
+        if symbol.kind not in (SymbolKind.FUNCTION, SymbolKind.METHOD):
+            continue
+        for decorator in symbol.decorators:
+            head = decorator.partition("(")[0]
+            if head in ("pytest.fixture", "fixture", "pytest_asyncio.fixture"):
+                named = _FIXTURE_NAME.search(decorator)
+                found[symbol.path].setdefault(named.group(1) if named else symbol.name, symbol_id)
+    return found
+
+
+def _visible_fixture(path: str, name: str, fixtures: Mapping[str, Mapping[str, str]]) -> str | None:
+    local = fixtures.get(path, {}).get(name)
+    if local is not None:
+        return local
+    directory = PurePosixPath(path).parent
+    while True:
+        conftest = "conftest.py" if str(directory) == "." else f"{directory}/conftest.py"
+        found = fixtures.get(conftest, {}).get(name)
+        if found is not None:
+            return found
+        if str(directory) == ".":
+            return None
+        directory = directory.parent
+
+
+def test_edges(
+    symbols: Mapping[str, Symbol], edges: Iterable[Edge], facts: Mapping[str, FileFacts]
+) -> list[Edge]:
+    """TESTS edges from each test to the non-test symbols it exercises, sorted."""
+    calls: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for edge in edges:
+        if edge.kind is EdgeKind.CALLS and is_test_file(edge.source.partition("::")[0]):
+            calls[edge.source].append((edge.target, edge.line))
+    fixtures = _fixtures(symbols)
+
+    def helpers(symbol_id: str) -> list[tuple[str, int]]:
+        """What a test-file function leads to: its calls, its fixtures, its class hooks."""
+        symbol = symbols.get(symbol_id)
+        steps = list(calls.get(symbol_id, ()))
+        if symbol is None:
+            return steps
+        for name in _parameters(symbol.signature):
+            fixture = _visible_fixture(symbol.path, name, fixtures)
+            if fixture is not None and fixture != symbol_id:
+                steps.append((fixture, symbol.span[0]))
+        owner = parent_id(symbol_id)
+        if (
+            symbol.kind is SymbolKind.METHOD
+            and owner is not None
+            and symbol.name.startswith("test")
+        ):
+            for hook in _SETUP_HOOKS:
+                hook_id = f"{owner}.{hook}"
+                if hook_id in symbols:
+                    steps.append((hook_id, symbol.span[0]))
+        return steps
+
+    result: list[Edge] = []
+    for test_id in sorted(symbols):
+        test = symbols[test_id]
+        if not is_test_symbol(test, symbols, facts):
+            continue
+        reached: dict[str, int] = {}
+        frontier = [(target, line) for target, line in helpers(test_id)]
+        seen = {test_id}
+        for _ in range(MAX_DEPTH):
+            following: list[tuple[str, int]] = []
+            for target, line in frontier:
+                if target in seen:
+                    continue
+                seen.add(target)
+                if is_test_file(target.partition("::")[0]):
+                    following.extend((nxt, line) for nxt, _ in helpers(target))
+                elif target in symbols:
+                    reached[target] = min(line, reached.get(target, line))
+            frontier = following
+        result.extend(Edge(test_id, t, EdgeKind.TESTS, reached[t]) for t in sorted(reached))
+    return result
