@@ -123,7 +123,7 @@ def counts(tests: tuple[TestChange, ...]) -> dict[str, int]:
     return {name: count for name, count in tally.items() if count}
 
 
-def render(evidence: Evidence, *, max_rows: int = 200) -> str:
+def render_evidence(evidence: Evidence, *, max_rows: int = 200) -> str:
     """The human form: verdict, where it ran, then the per-test table."""
     verdict = "VERIFIED" if evidence.verified else "NOT VERIFIED"
     lines = [

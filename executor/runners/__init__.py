@@ -17,6 +17,8 @@ from executor.runners.npm import NpmRunner
 from executor.runners.pytest import PytestRunner
 from executor.sandbox.base import Sandbox
 
+NOT_FOUND = "not found"  # the message of a requested id the runner could not find
+
 # Checked in this order: a Python project that also ships a package.json runs pytest.
 RUNNERS: dict[str, Runner] = {
     "pytest": PytestRunner(),
@@ -82,7 +84,7 @@ def run_tests(
         absent = {i for i in wanted if any(n == i or n.endswith(f"/{i}") for n in named)}
         if not absent:
             break
-        missing += [TestResult(i, Outcome.ERROR, message="not found") for i in sorted(absent)]
+        missing += [TestResult(i, Outcome.ERROR, message=NOT_FOUND) for i in sorted(absent)]
         wanted = [i for i in wanted if i not in absent]
         if not wanted:
             break
@@ -90,4 +92,4 @@ def run_tests(
     return TestRun(result, (*tests, *missing))
 
 
-__all__ = ["RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]
+__all__ = ["NOT_FOUND", "RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]

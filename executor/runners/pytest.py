@@ -164,7 +164,7 @@ def _outcome(case: junitparser.TestCase) -> tuple[Outcome, str]:
     return outcome, message
 
 
-def _message(entry: junitparser.Result) -> str:
+def _message(entry: junitparser.Error | junitparser.Failure) -> str:
     # "collection failure" says little: the traceback's `E   ` lines say what failed.
     lines = [line for line in (entry.text or "").splitlines() if line.startswith("E ")]
     head = entry.message or ""

@@ -1,0 +1,276 @@
+"""Verify a patch: the same tests on the unpatched baseline and on the patched tree.
+
+A patch is *verified* when it applied, no test regressed, every target test passes after
+it (fail→pass or pass→pass), and at least one test ran. Anything else is an answer, not
+an error: the returned `Evidence` says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from codegraph.errors import PatchwrightError
+from executor.environment import (
+    Environment,
+    EnvSpec,
+    data_dir,
+    host_environment,
+    prepare_environment,
+    toolchain_environment,
+)
+from executor.errors import PatchError, RunnerError
+from executor.evidence import Change, CommandRecord, Evidence, TestChange, classify
+from executor.model import Limits, Outcome, RunResult, TestResult
+from executor.runners import NOT_FOUND, Runner, TestRun, detect_runner, run_tests
+from executor.sandbox import choose_sandbox
+from executor.sandbox.base import Sandbox
+from executor.workspace import create_workspace, resolve_commit
+
+MAX_PATCH_BYTES = 10 * 1024 * 1024
+MAX_TEST_IDS = 5000
+_BLOCKING = {Change.REGRESSED, Change.LOST, Change.NEW_FAIL}
+_TOOLCHAINS = {"gotest": "go", "npm": "npx"}
+_TARGET_BLOCKING = _BLOCKING | {Change.STILL_FAILING, Change.MISSING}
+
+
+def verify(
+    repo: Path,
+    patch: str,
+    *,
+    rev: str = "HEAD",
+    tests: Sequence[str] | None = None,
+    backend: str | None = None,
+    allow_local: bool = False,
+    limits: Limits = Limits(),  # noqa: B008 - frozen, so one shared default is safe
+    setup: EnvSpec | None = EnvSpec(),  # noqa: B008
+    wider: bool = False,
+    runner: str | None = None,
+    cache_dir: Path | None = None,
+) -> Evidence:
+    """Apply `patch` to `repo` at `rev` in a sandbox and compare tests with the baseline.
+
+    `tests` are runner-native ids; when None the code graph's affected tests for the patch
+    are used when it can name any, else the whole suite. `setup` builds (or reuses) the
+    repository's virtualenv; None runs with patchwright's own interpreter.
+    """
+    started = _now()
+    repo = Path(repo).resolve()
+    if len(patch.encode("utf-8", errors="replace")) > MAX_PATCH_BYTES:
+        raise PatchError(f"patch is larger than {MAX_PATCH_BYTES // 1024 // 1024} MB")
+    if tests is not None and len(tests) > MAX_TEST_IDS:
+        raise RunnerError(f"{len(tests)} test ids given; at most {MAX_TEST_IDS}")
+    cache = cache_dir or data_dir()
+    sandbox = choose_sandbox(backend, allow_local=allow_local)
+    base = _Partial(repo, resolve_commit(repo, rev), _sha(patch), sandbox, limits, started)
+    if not patch.strip():
+        return base.finish(False, "empty patch")
+    with create_workspace(repo, base.revision) as patched:
+        try:
+            files = tuple(patched.apply(patch))
+        except PatchError as exc:
+            return base.finish(False, f"patch does not apply: {exc}")
+        base = replace(base, patched_files=files)
+        test_runner = detect_runner(patched.path, runner)
+        environment = _environment(patched.path, test_runner, setup, sandbox)
+        base = replace(base, runner=test_runner.name, environment=environment.key)
+        commands = [CommandRecord.of("setup", r) for r in environment.setup]
+        ids = _target_ids(repo, patch, tests)
+        before = _baseline(base, test_runner, environment, ids, cache)
+        after = run_tests(test_runner, sandbox, patched.path, environment, ids, limits)
+        commands += [_record("baseline", before), _record("patched", after)]
+        rows = compare(before.tests, after.tests, ids, target=True)
+        verified, reason = verdict(rows, after, whole_suite=not ids)
+        if verified and wider and ids:
+            before_all = _baseline(base, test_runner, environment, (), cache)
+            after_all = run_tests(test_runner, sandbox, patched.path, environment, (), limits)
+            commands += [_record("baseline-wider", before_all), _record("patched-wider", after_all)]
+            seen = {row.id for row in rows}
+            extra = [r for r in compare(before_all.tests, after_all.tests, (), target=False)]
+            rows += [row for row in extra if row.id not in seen]
+            verified, reason = verdict(rows, after_all, whole_suite=False)
+    return base.finish(verified, reason, commands=tuple(commands), tests=tuple(rows))
+
+
+def compare(
+    before: Sequence[TestResult], after: Sequence[TestResult], ids: Sequence[str], *, target: bool
+) -> list[TestChange]:
+    """The per-test table: every id asked for, and every test either run reported."""
+    was = {t.id: t for t in before}
+    now = {t.id: t for t in after}
+    rows = []
+    for test_id in sorted(set(ids) | set(was) | set(now)):
+        old, new = _lookup(was, test_id), _lookup(now, test_id)
+        change = classify(old.outcome if old else None, new.outcome if new else None)
+        if change is Change.MISSING and old is None and test_id not in ids:
+            continue
+        message = new.message if new and new.outcome in (Outcome.FAILED, Outcome.ERROR) else ""
+        is_target = target and (not ids or test_id in ids)
+        rows.append(TestChange(test_id, _o(old), _o(new), change, is_target, message))
+    return rows
+
+
+def verdict(rows: Sequence[TestChange], after: TestRun, *, whole_suite: bool) -> tuple[bool, str]:
+    """(verified, one-line reason) for the table of a run."""
+    if after.result.timed_out:
+        return False, f"test run timed out after {after.result.duration:.0f}s"
+    if after.result.limit_hit:
+        return False, f"test run hit the {after.result.limit_hit} limit"
+    # Over a whole suite, failures the baseline already had are not the patch's doing.
+    for row in rows:
+        blocking = _TARGET_BLOCKING if row.target and not whole_suite else _BLOCKING
+        if row.change in blocking:
+            if row.message == NOT_FOUND:
+                return False, f"target test not found: {row.id}"
+            kind = "regression" if row.change in _BLOCKING else "target test not passing"
+            return False, f"{kind}: {row.id} {row.change.value}"
+    if not any(row.after is Outcome.PASSED for row in rows):
+        return False, "no test ran"
+    fixed = sum(row.change is Change.FIXED for row in rows)
+    kept = sum(row.change is Change.KEPT for row in rows)
+    new = sum(row.change is Change.NEW_PASS for row in rows)
+    return True, f"{fixed} fail->pass, {kept} pass->pass, {new} new passing"
+
+
+@dataclass(frozen=True, slots=True)
+class _Partial:
+    """What is known so far of an evidence record."""
+
+    repo: Path
+    revision: str
+    patch_sha256: str
+    sandbox: Sandbox
+    limits: Limits
+    started: str
+    patched_files: tuple[str, ...] = ()
+    runner: str = ""
+    environment: str = ""
+
+    def finish(
+        self,
+        verified: bool,
+        reason: str,
+        *,
+        commands: tuple[CommandRecord, ...] = (),
+        tests: tuple[TestChange, ...] = (),
+    ) -> Evidence:
+        return Evidence(
+            verified=verified,
+            reason=reason.splitlines()[0] if reason else "",
+            repo=str(self.repo),
+            revision=self.revision,
+            patch_sha256=self.patch_sha256,
+            patched_files=self.patched_files,
+            backend=self.sandbox.name,
+            isolated=self.sandbox.isolated,
+            runner=self.runner,
+            environment=self.environment,
+            limits=self.limits,
+            commands=commands,
+            tests=tests,
+            started=self.started,
+            finished=_now(),
+        )
+
+
+def _baseline(
+    base: _Partial, runner: Runner, environment: Environment, ids: Sequence[str], cache: Path
+) -> TestRun:
+    """The unpatched run, from the cache when this revision, test set and env ran before."""
+    key = hashlib.sha256(
+        json.dumps([base.revision, runner.name, environment.key, sorted(ids)]).encode()
+    ).hexdigest()[:32]
+    path = cache / "baselines" / f"{key}.json"
+    loaded = _load_baseline(path)
+    if loaded is not None:
+        return loaded
+    with create_workspace(base.repo, base.revision) as workspace:
+        run = run_tests(runner, base.sandbox, workspace.path, environment, ids, base.limits)
+    if not run.result.timed_out and run.result.limit_hit is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(".tmp")
+        staging.write_text(json.dumps(_dump_baseline(run)))
+        staging.replace(path)
+    return run
+
+
+def _dump_baseline(run: TestRun) -> dict[str, Any]:
+    result = run.result
+    return {
+        "result": [list(result.argv), result.backend, result.exit_code, result.duration],
+        "tests": [[t.id, str(t.outcome), t.duration, t.message] for t in run.tests],
+    }
+
+
+def _load_baseline(path: Path) -> TestRun | None:
+    try:
+        data = json.loads(path.read_text())
+        argv, backend, exit_code, duration = data["result"]
+        tests = tuple(TestResult(i, Outcome(o), float(d), str(m)) for i, o, d, m in data["tests"])
+        result = RunResult(tuple(argv), str(backend), int(exit_code), "", "", float(duration))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or unreadable: run the baseline again
+    return TestRun(result, tests, cached=True)
+
+
+def _environment(
+    root: Path, runner: Runner, setup: EnvSpec | None, sandbox: Sandbox
+) -> Environment:
+    if runner.name != "pytest":
+        return toolchain_environment(_TOOLCHAINS.get(runner.name, runner.name))
+    if setup is None:
+        return host_environment()
+    return prepare_environment(root, setup, sandbox)
+
+
+def _target_ids(root: Path, patch: str, tests: Sequence[str] | None) -> tuple[str, ...]:
+    if tests is not None:
+        return tuple(dict.fromkeys(tests))
+    return tuple(_affected_tests(root, patch) or ())
+
+
+def _affected_tests(repo: Path, patch: str) -> list[str] | None:
+    """The code graph's answer when that part of patchwright is installed, else None.
+
+    The index is the repository's own (built or updated incrementally), not the
+    workspace's, so repeated verifications reuse it.
+    """
+    try:
+        index_module: Any = importlib.import_module("codegraph.index")
+        impact: Any = importlib.import_module("codegraph.impact")
+        found = impact.affected_tests(index_module.build_index(repo), patch)
+    except (ImportError, AttributeError, TypeError, OSError, PatchwrightError):
+        return None
+    return [str(test_id) for test_id in found] or None
+
+
+def _record(phase: str, run: TestRun) -> CommandRecord:
+    return CommandRecord.of(phase, run.result, cached=run.cached)
+
+
+def _lookup(results: dict[str, TestResult], test_id: str) -> TestResult | None:
+    # A module that failed to import reports one ERROR under its path: its tests share it.
+    found = results.get(test_id)
+    if found is None and "::" in test_id:
+        module = results.get(test_id.partition("::")[0])
+        if module is not None and module.outcome is Outcome.ERROR:
+            return module
+    return found
+
+
+def _o(result: TestResult | None) -> Outcome | None:
+    return None if result is None else result.outcome
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

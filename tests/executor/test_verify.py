@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from executor.evidence import Change, render_evidence
+from executor.model import Outcome
+from executor.verify import verify
+
+FILES = {
+    "pyproject.toml": "[tool.pytest.ini_options]\n",
+    "calc.py": "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n",
+    "tests/test_calc.py": (
+        "from calc import add, mul\n\n\n"
+        "def test_add():\n    assert add(2, 3) == 5\n\n\n"
+        "def test_mul():\n    assert mul(2, 3) == 6\n"
+    ),
+}
+TESTS = ["tests/test_calc.py::test_add", "tests/test_calc.py::test_mul"]
+
+# Context lines of a blank source line are a single space; "~" stands for it here.
+FIX = """\
+--- a/calc.py
++++ b/calc.py
+@@ -1,5 +1,5 @@
+ def add(a, b):
+-    return a - b
++    return a + b
+~
+~
+ def mul(a, b):
+""".replace("~", " ")
+
+FIX_AND_BREAK = """\
+--- a/calc.py
++++ b/calc.py
+@@ -1,6 +1,6 @@
+ def add(a, b):
+-    return a - b
++    return a + b
+~
+~
+ def mul(a, b):
+-    return a * b
++    return a ** b
+""".replace("~", " ")
+
+NOT_APPLYING = """\
+--- a/calc.py
++++ b/calc.py
+@@ -1,2 +1,2 @@
+ def add(x, y):
+-    return x - y
++    return x + y
+"""
+
+
+def changes(evidence) -> dict[str, Change]:  # type: ignore[no-untyped-def]
+    return {row.id: row.change for row in evidence.tests}
+
+
+def test_a_fixing_patch_is_verified_with_fail_to_pass(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    evidence = verify(repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert evidence.verified, evidence.reason
+    assert evidence.reason == "1 fail->pass, 1 pass->pass, 0 new passing"
+    assert changes(evidence) == {TESTS[0]: Change.FIXED, TESTS[1]: Change.KEPT}
+    assert (evidence.backend, evidence.isolated, evidence.runner) == ("bwrap", True, "pytest")
+    assert evidence.patched_files == ("calc.py",)
+    assert [c.phase for c in evidence.commands] == ["baseline", "patched"]
+    assert (repo / "calc.py").read_text() == FILES["calc.py"]  # the user's tree is untouched
+
+    data = evidence.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["verified"] is True and data["counts"] == {"fail->pass": 1, "pass->pass": 1}
+    assert data["tests"][0] == {
+        "id": TESTS[0], "before": "failed", "after": "passed", "change": "fail->pass",
+        "target": True, "message": "",
+    }  # fmt: skip
+    assert render_evidence(evidence).startswith("VERIFIED: 1 fail->pass")
+
+
+def test_the_baseline_is_cached_per_revision_and_test_set(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    verify(repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    again = verify(repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert again.verified
+    assert [(c.phase, c.cached) for c in again.commands] == [
+        ("baseline", True),
+        ("patched", False),
+    ]
+    other = verify(repo, FIX, tests=TESTS[:1], backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert other.commands[0].cached is False
+
+
+def test_a_regression_is_named_and_not_verified(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    evidence = verify(
+        repo, FIX_AND_BREAK, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path
+    )
+    assert not evidence.verified
+    assert evidence.reason == "regression: tests/test_calc.py::test_mul pass->fail"
+    assert changes(evidence) == {TESTS[0]: Change.FIXED, TESTS[1]: Change.REGRESSED}
+    broken = {row.id: row for row in evidence.tests}[TESTS[1]]
+    assert (broken.before, broken.after) == (Outcome.PASSED, Outcome.FAILED)
+    assert "assert 8 == 6" in broken.message
+
+
+def test_an_empty_patch_is_not_verified(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    evidence = verify(repo, "  \n", tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert not evidence.verified
+    assert evidence.reason == "empty patch"
+    assert evidence.commands == () and evidence.tests == ()
+
+
+def test_a_patch_that_does_not_apply_is_not_verified(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    evidence = verify(
+        repo, NOT_APPLYING, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path
+    )
+    assert not evidence.verified
+    assert evidence.reason.startswith("patch does not apply: ")
+    assert "calc.py" in evidence.reason
+    assert evidence.commands == ()
+
+
+def test_a_target_that_still_fails_or_does_not_exist_blocks(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    patch = FIX.replace("return a + b", "return a * b")
+    evidence = verify(repo, patch, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert not evidence.verified
+    assert evidence.reason == "target test not passing: tests/test_calc.py::test_add fail->fail"
+    ghost = [*TESTS, "tests/test_calc.py::test_ghost"]
+    evidence = verify(repo, FIX, tests=ghost, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert not evidence.verified
+    assert evidence.reason == "target test not found: tests/test_calc.py::test_ghost"
+
+
+def test_a_module_that_fails_to_import_marks_its_tests_failing(make_repo, tmp_path: Path) -> None:
+    files = {**FILES, "tests/test_new.py": "from calc import sub\n\n\ndef test_sub():\n"
+             "    assert sub(3, 2) == 1\n"}  # fmt: skip
+    repo = make_repo(files)
+    patch = FIX + "@@ -6,0 +7,4 @@\n+\n+\n+def sub(a, b):\n+    return a - b\n"
+    target = "tests/test_new.py::test_sub"
+    evidence = verify(
+        repo, patch, tests=[*TESTS, target], backend="bwrap", setup=None, cache_dir=tmp_path
+    )
+    assert evidence.verified, evidence.reason
+    row = {row.id: row for row in evidence.tests}[target]
+    assert (row.before, row.after, row.change) == (Outcome.ERROR, Outcome.PASSED, Change.FIXED)
+
+
+def test_the_wider_suite_runs_after_the_targets_pass(make_repo, tmp_path: Path) -> None:
+    files = {**FILES, "tests/test_other.py": "def test_other():\n    assert True\n"}
+    repo = make_repo(files)
+    evidence = verify(
+        repo, FIX, tests=TESTS[:1], backend="bwrap", setup=None, wider=True, cache_dir=tmp_path
+    )
+    assert evidence.verified, evidence.reason
+    assert [c.phase for c in evidence.commands][-2:] == ["baseline-wider", "patched-wider"]
+    assert {row.id: row.target for row in evidence.tests} == {
+        TESTS[0]: True,
+        TESTS[1]: False,
+        "tests/test_other.py::test_other": False,
+    }
