@@ -22,6 +22,7 @@ class Tally:
     name: str
     version: str = ""
     files: int = 0
+    excluded: int = 0
     heldout: int = 0
     observed: Counter[str] = field(default_factory=Counter)
     committed: Counter[str] = field(default_factory=Counter)
@@ -76,7 +77,14 @@ _COUNTERS = (
     "base_flags",
     "base_detected",
 )
-_INTEGERS = ("files", "heldout", "flagged_files", "window_flagged_files", "base_flagged_files")
+_INTEGERS = (
+    "files",
+    "excluded",
+    "heldout",
+    "flagged_files",
+    "window_flagged_files",
+    "base_flagged_files",
+)
 
 
 def merge(name: str, tallies: Iterable[Tally]) -> Tally:
@@ -110,6 +118,7 @@ def summary(tally: Tally) -> dict[str, Any]:
         "project": tally.name,
         "version": tally.version,
         "files": tally.files,
+        "excluded": tally.excluded,
         "heldout": tally.heldout,
         "conventions_committed": sum(1 for c in tally.committed if tally.committed[c]),
         "judgments": sum(tally.observed.values()),

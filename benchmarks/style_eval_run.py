@@ -1,13 +1,15 @@
 """Leave-one-out evaluation of the style profiler on one project.
 
-Every file is observed once. For each held-out file the profile is learned from the
-other files' observations (plus the project's declared configuration), then:
-accuracy/coverage compare the profile's committed values with the file's own majority,
-the unmodified file is checked whole (as if new) and through a random 20-line window,
-and each applicable injector plants one deviation that the checker should report on
-the injected lines (file-level conventions such as `from __future__ import annotations`
-are only checked on new files, so that injection is checked as a new file). The naive
-baseline is scored from the same observations.
+Every file is observed once. Files the project's own configuration excludes are never
+held out (they reach the profiler like any other, and it decides what to skip). For
+each held-out file the profile is learned from the other files' observations plus the
+project's declared configuration, then:
+- accuracy/coverage compare the profile's committed values with the file's own majority;
+- the unmodified file is checked whole (as if new) and through a random 20-line window;
+- each applicable injector plants one deviation that the checker should report on the
+  injected lines (file-level conventions such as `from __future__ import annotations`
+  are only checked on new files, so that injection is checked as a new file).
+The naive baseline is scored from the same observations.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import pathspec
 
 from benchmarks import style_eval_baseline as baseline
 from benchmarks import style_eval_inject as inject
@@ -114,6 +118,13 @@ def window(path: str, source: str, seed: int) -> frozenset[int]:
     count = max(1, len(source.splitlines()))
     start = random.Random(f"{seed}:{path}").randint(1, max(1, count - WINDOW + 1))
     return frozenset(range(start, min(start + WINDOW, count + 1)))
+
+
+def excluded(patterns: Sequence[str], path: str) -> bool:
+    """Whether the project's own configuration excludes `path` from its tools."""
+    if not patterns:
+        return False
+    return bool(pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path))
 
 
 def choose_heldout(paths: Sequence[str], limit: int | None, seed: int) -> list[str]:
@@ -266,7 +277,9 @@ def evaluate_project(
     observations = {path: observe_source(path, text) for path, text in texts.items()}
     tally.timed("observe", clock, time.perf_counter())
     summed = baseline.totals(o.counts for o in observations.values())
-    for path in choose_heldout(list(texts), max_heldout, seed):
+    checked = [p for p in texts if not excluded(declared.exclude, p)]
+    tally.excluded = len(texts) - len(checked)
+    for path in choose_heldout(checked, max_heldout, seed):
         observed, source = observations[path], texts[path]
         clock = time.perf_counter()
         others = {p: o for p, o in observations.items() if p != path}
