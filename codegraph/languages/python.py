@@ -478,15 +478,12 @@ class _Extractor:
             return
         index = self.scopes.index_at(node.start_byte)
         head = name.partition(".")[0]
-        if (
-            head not in _SELF_NAMES
-            and head not in self.bound_names
-            and self.is_local(index, head)
-            and not (kind is EdgeKind.CALLS and "." in name)
-        ):
-            # An untyped local says nothing about definitions; `local.m()` is kept because
-            # its method name still yields candidates.
-            return
+        if head not in _SELF_NAMES and self.is_local(index, head):
+            # A local used as a value says nothing about definitions. Calls on it are
+            # kept: a typed local resolves them, and a method name still has candidates.
+            dotted_use, bound = "." in name, head in self.bound_names
+            if not ((kind is EdgeKind.CALLS and (dotted_use or bound)) or (dotted_use and bound)):
+                return
         line = node.start_point[0] + 1
         self.references.append(Reference(kind, self.scope_id(index), name, line))
 
