@@ -279,7 +279,9 @@ class FactsBuilder:
 
 
 def text(node: Node | None) -> str:
-    return _ts.text(node)
+    """A node's source text (invalid UTF-8 replaced); "" for no node."""
+    raw = node.text if node is not None else None
+    return raw.decode("utf-8", errors="replace") if raw is not None else ""
 
 
 def prev_comments(node: Node, *, skip: tuple[str, ...] = ()) -> list[Node]:

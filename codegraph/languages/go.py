@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from codegraph.languages import _ts
 from codegraph.languages._common import (
@@ -33,9 +33,9 @@ QUERY = """
 (source_file (type_declaration (type_spec) @class))
 (source_file (type_declaration (type_alias) @class))
 (interface_type (method_elem) @method)
-(source_file (const_declaration (const_spec name: (identifier) @variable) @spec))
-(source_file (var_declaration (var_spec name: (identifier) @variable) @spec))
-(source_file (var_declaration (var_spec_list (var_spec name: (identifier) @variable) @spec)))
+(source_file (const_declaration (const_spec) @spec))
+(source_file (var_declaration (var_spec) @spec))
+(source_file (var_declaration (var_spec_list (var_spec) @spec)))
 (call_expression function: (_) @call)
 (composite_literal type: [(type_identifier) (qualified_type) (generic_type)] @literal)
 (field_declaration_list (field_declaration !name type: (_) @embedded))
@@ -44,13 +44,12 @@ QUERY = """
 (type_identifier) @type
 (qualified_type) @qtype
 (type_parameter_declaration name: (identifier) @tparam)
+([(type_spec) (type_alias)] name: (type_identifier) @defname)
 (short_var_declaration
-  left: (expression_list . (identifier) @bound)
+  left: (expression_list . (identifier))
   right: (expression_list . [
-    (call_expression function: (_) @value)
-    (composite_literal type: (_) @value)
-    (unary_expression operand: (composite_literal type: (_) @value))]))
-(var_spec name: (identifier) @bound type: [(type_identifier) (qualified_type)] @value)
+    (call_expression) (composite_literal) (unary_expression operand: (composite_literal))])) @short
+(var_spec name: (identifier) type: [(type_identifier) (qualified_type)]) @typed
 """
 
 BUILTIN_TYPES = frozenset(
@@ -61,7 +60,6 @@ BUILTIN_TYPES = frozenset(
     }
 )
 _GROUPS = frozenset({"type_declaration", "var_declaration", "const_declaration"})
-_DEFINITION_PARENTS = frozenset({"type_spec", "type_alias"})
 
 
 def module_name(path: str) -> str:
@@ -136,42 +134,40 @@ class GoLanguage:
         """Definitions, imports and references of one Go file."""
         tree = parse("go", path, source)
         b = FactsBuilder(path, self.name, module_name(path), source)
-        calls: list[Node] = []
         receivers: list[tuple[int, int, str]] = []
-        types: list[Node] = []
-        params: set[str] = set()
         skip: set[int] = set()
-        for _, caps in QueryCursor(_ts.query("go", QUERY)).matches(tree.root_node):
-            if "type" in caps or "qtype" in caps:
-                types.append((caps.get("type") or caps["qtype"])[0])
-            elif "call" in caps:
-                calls.append(caps["call"][0])
-            elif "variable" in caps:
-                b.candidate(SymbolKind.VARIABLE, caps["variable"][0], caps["spec"][0])
-            elif "method" in caps:
-                node = caps["method"][0]
-                b.candidate(SymbolKind.METHOD, node)
-                receiver = _receiver_name(node)
-                if receiver:
-                    receivers.append((node.start_byte, node.end_byte, receiver))
-            elif "function" in caps or "class" in caps:
-                key = "function" if "function" in caps else "class"
-                b.candidate(SymbolKind(key), caps[key][0])
-            elif "literal" in caps:
-                calls.append(caps["literal"][0])
-                skip.add(_named(caps["literal"][0]).start_byte)
-            elif "embedded" in caps:
-                node = caps["embedded"][0]
-                b.ref(EdgeKind.INHERITS, _type_name(node), node)
-                skip.add(_named(node).start_byte)
-            elif "import" in caps:
-                _import(b, caps["import"][0])
-            elif "tparam" in caps:
-                params.add(text(caps["tparam"][0]))
-            elif "bound" in caps:
-                b.binding(caps["bound"][0], text(caps["bound"][0]), _value(caps["value"][0]))
-            elif "package" in caps:
-                b.module_doc = _doc(caps["package"][0])
+        caps = _ts.captures("go", QUERY, tree.root_node)
+        for key in ("function", "class"):
+            for node in caps.get(key, ()):
+                b.candidate(SymbolKind(key), node)
+        for node in caps.get("method", ()):
+            b.candidate(SymbolKind.METHOD, node)
+            receiver = _receiver_name(node)
+            if receiver:
+                receivers.append((node.start_byte, node.end_byte, receiver))
+        for spec in caps.get("spec", ()):
+            for name in spec.children_by_field_name("name"):
+                b.candidate(SymbolKind.VARIABLE, name, spec)
+        calls = caps.get("call", [])
+        for node in caps.get("literal", ()):
+            calls.append(node)
+            skip.add(_named(node).start_byte)
+        for node in caps.get("embedded", ()):
+            b.ref(EdgeKind.INHERITS, _type_name(node), node)
+            skip.add(_named(node).start_byte)
+        for node in caps.get("import", ()):
+            _import(b, node)
+        params = {text(node) for node in caps.get("tparam", ())}
+        skip.update(node.start_byte for node in caps.get("defname", ()))
+        for node in caps.get("short", ()):
+            _short_binding(b, node)
+        for spec in caps.get("typed", ()):
+            value = _type_name(spec.child_by_field_name("type") or spec)
+            for name in spec.children_by_field_name("name"):
+                b.binding(name, text(name), value)
+        for node in caps.get("package", ()):
+            b.module_doc = _doc(node)
+        types = caps.get("type", []) + caps.get("qtype", [])
         receivers.sort()
         starts = [r[0] for r in receivers]
         for node in calls:
@@ -226,6 +222,20 @@ def _receiver_name(node: Node) -> str:
     return text(receiver.named_children[0].child_by_field_name("name"))
 
 
+def _short_binding(b: FactsBuilder, node: Node) -> None:
+    """`x := pkg.NewFoo()` binds x to `pkg.NewFoo`, `x := &Foo{}` to `Foo`."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or not left.named_children or not right.named_children:
+        return
+    value = right.named_children[0]
+    if value.type == "unary_expression":
+        value = value.child_by_field_name("operand") or value
+    inner = value.child_by_field_name("function" if value.type == "call_expression" else "type")
+    if inner is not None:
+        bound = left.named_children[0]
+        b.binding(bound, text(bound), _value(inner))
+
+
 def _value(node: Node) -> str:
     name = _type_name(node)
     if name:
@@ -277,11 +287,6 @@ def _emit_types(b: FactsBuilder, types: list[Node], params: set[str], skip: set[
         name = _type_name(node)
         if not name or name in params:
             continue
-        parent = node.parent
-        if parent is not None and parent.type in _DEFINITION_PARENTS:
-            named = parent.child_by_field_name("name")
-            if named is not None and named.start_byte == node.start_byte:
-                continue
         b.ref(EdgeKind.REFERENCES, name, node)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from codegraph.languages import _ts
 from codegraph.languages._common import (
@@ -39,10 +39,10 @@ QUERY = """
 (constructor_declaration) @method
 (compact_constructor_declaration) @method
 (annotation_type_element_declaration) @method
-(field_declaration declarator: (variable_declarator name: (identifier) @variable)) @spec
-(constant_declaration declarator: (variable_declarator name: (identifier) @variable)) @spec
-(enum_constant name: (identifier) @variable) @spec
-(method_invocation name: (identifier) @call) @invocation
+(field_declaration) @spec
+(constant_declaration) @spec
+(enum_constant) @constant
+(method_invocation) @invocation
 (object_creation_expression type: (_) @new)
 (superclass (_) @parent)
 (super_interfaces (type_list (_) @parent))
@@ -53,8 +53,7 @@ QUERY = """
 (type_parameter . (type_identifier) @tparam)
 (marker_annotation name: (_) @annotation)
 (annotation name: (_) @annotation)
-(local_variable_declaration type: (_) @value declarator: (variable_declarator name: (_) @bound))
-(field_declaration type: (_) @value declarator: (variable_declarator name: (_) @bound))
+(local_variable_declaration) @local
 """
 
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
@@ -140,46 +139,41 @@ class JavaLanguage:
         """Definitions, imports and references of one Java file."""
         tree = parse("java", path, source)
         b = FactsBuilder(path, self.name, path, source)
-        invocations: list[tuple[Node, Node]] = []
         static_names: set[str] = set()
-        types: list[Node] = []
-        params: set[str] = set()
         skip: set[int] = set()
         package = ""
-        for _, caps in QueryCursor(_ts.query("java", QUERY)).matches(tree.root_node):
-            if "type" in caps or "qtype" in caps:
-                types.append((caps.get("type") or caps["qtype"])[0])
-            elif "call" in caps:
-                invocations.append((caps["invocation"][0], caps["call"][0]))
-            elif "variable" in caps:
-                b.candidate(SymbolKind.VARIABLE, caps["variable"][0], caps["spec"][0])
-            elif "class" in caps or "method" in caps:
-                key = "class" if "class" in caps else "method"
-                b.candidate(SymbolKind(key), caps[key][0])
-            elif "new" in caps:
-                node = caps["new"][0]
-                b.ref(EdgeKind.CALLS, type_name(node), node)
-                skip.update(t.start_byte for t in _type_nodes(node))
-            elif "parent" in caps:
-                node = caps["parent"][0]
-                b.ref(EdgeKind.INHERITS, type_name(node), node)
-                skip.update(t.start_byte for t in _type_nodes(node))
-            elif "bound" in caps:
-                value = caps["value"][0]
-                bound = caps["bound"][0]
-                name = type_name(value) or _created_type(bound)
-                b.binding(bound, text(bound), name)
-            elif "import" in caps:
-                _import(b, caps["import"][0], static_names)
-            elif "annotation" in caps:
-                node = caps["annotation"][0]
-                b.ref(EdgeKind.REFERENCES, "".join(text(node).split()), node)
-            elif "tparam" in caps:
-                params.add(text(caps["tparam"][0]))
-                skip.add(caps["tparam"][0].start_byte)
-            elif "package" in caps:
-                named = caps["package"][0].named_children
-                package = "".join(text(named[0]).split()) if named else ""
+        caps = _ts.captures("java", QUERY, tree.root_node)
+        for key in ("class", "method"):
+            for node in caps.get(key, ()):
+                b.candidate(SymbolKind(key), node)
+        for node in caps.get("constant", ()):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                b.candidate(SymbolKind.VARIABLE, name, node)
+        for spec in caps.get("spec", ()):
+            for declarator in spec.children_by_field_name("declarator"):
+                name = declarator.child_by_field_name("name")
+                if name is not None:
+                    b.candidate(SymbolKind.VARIABLE, name, spec)
+        for node in caps.get("spec", []) + caps.get("local", []):
+            _bindings(b, node)
+        for node in caps.get("new", ()):
+            b.ref(EdgeKind.CALLS, type_name(node), node)
+            skip.update(t.start_byte for t in _type_nodes(node))
+        for node in caps.get("parent", ()):
+            b.ref(EdgeKind.INHERITS, type_name(node), node)
+            skip.update(t.start_byte for t in _type_nodes(node))
+        for node in caps.get("import", ()):
+            _import(b, node, static_names)
+        for node in caps.get("annotation", ()):
+            b.ref(EdgeKind.REFERENCES, "".join(text(node).split()), node)
+        params = {text(node) for node in caps.get("tparam", ())}
+        skip.update(node.start_byte for node in caps.get("tparam", ()))
+        for node in caps.get("package", ()):
+            named = node.named_children
+            package = "".join(text(named[0]).split()) if named else ""
+        invocations = caps.get("invocation", [])
+        types = caps.get("type", []) + caps.get("qtype", [])
         _emit_calls(b, invocations, static_names)
         _emit_types(b, types, params, skip)
         b.module = module_name(path, package)
@@ -216,13 +210,17 @@ def _type_nodes(node: Node) -> list[Node]:
     return [node] + [c for c in node.named_children if c.type == "type_identifier"]
 
 
-def _created_type(bound: Node) -> str:
-    """`var x = new Foo()` binds x to Foo."""
-    declarator = bound.parent
-    value = declarator.child_by_field_name("value") if declarator is not None else None
-    if value is not None and value.type == "object_creation_expression":
-        return type_name(value.child_by_field_name("type"))
-    return ""
+def _bindings(b: FactsBuilder, node: Node) -> None:
+    """`Foo x = …` binds x to Foo; `var x = new Foo()` too."""
+    declared = type_name(node.child_by_field_name("type"))
+    for declarator in node.children_by_field_name("declarator"):
+        name = declarator.child_by_field_name("name")
+        value = declarator.child_by_field_name("value")
+        bound = declared
+        if not bound and value is not None and value.type == "object_creation_expression":
+            bound = type_name(value.child_by_field_name("type"))
+        if name is not None:
+            b.binding(name, text(name), bound)
 
 
 def _import(b: FactsBuilder, node: Node, static_names: set[str]) -> None:
@@ -239,8 +237,11 @@ def _import(b: FactsBuilder, node: Node, static_names: set[str]) -> None:
     b.import_(node, module or path, name or None, None)
 
 
-def _emit_calls(b: FactsBuilder, calls: list[tuple[Node, Node]], static_names: set[str]) -> None:
-    for invocation, name_node in calls:
+def _emit_calls(b: FactsBuilder, calls: list[Node], static_names: set[str]) -> None:
+    for invocation in calls:
+        name_node = invocation.child_by_field_name("name")
+        if name_node is None:
+            continue
         name = text(name_node)
         obj = invocation.child_by_field_name("object")
         if obj is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from codegraph.languages import _ts
 from codegraph.languages._common import (
@@ -44,10 +44,10 @@ COMMON_QUERY = """
 (class_heritage) @heritage
 (import_statement) @import
 (export_statement source: (_)) @reexport
-(variable_declarator name: (identifier) @bound value: (new_expression constructor: (_) @ctor))
+(variable_declarator name: (identifier) value: (new_expression)) @new_binding
 (assignment_expression
-  left: (member_expression object: (this) property: (property_identifier) @bound)
-  right: (new_expression constructor: (_) @ctor))
+  left: (member_expression object: (this) property: (property_identifier))
+  right: (new_expression)) @this_binding
 """
 
 JS_QUERY = COMMON_QUERY + "(class_body (field_definition) @field)\n"
@@ -172,21 +172,17 @@ class ScriptLanguage:
     def extract_with(self, path: str, source: bytes, grammar: str) -> FileFacts:
         tree = parse(grammar, path, source)
         builder = FactsBuilder(path, self.name, module_name(path), source)
-        matches = QueryCursor(_ts.query(grammar, self.query_source)).matches(tree.root_node)
-        for _, caps in matches:
-            self.handle(builder, caps)
+        self.handle(builder, _ts.captures(grammar, self.query_source, tree.root_node))
         return builder.build(lambda kind, node: self.describe(source, kind, node))
 
     def handle(self, b: FactsBuilder, caps: dict[str, list[Node]]) -> None:
-        """One query match: a definition candidate, a reference, an import or a binding."""
+        """The query's captures: definition candidates, references, imports, bindings."""
         for key in ("function", "class", "method", "variable"):
-            if key in caps:
-                b.candidate(SymbolKind(key), caps[key][0])
-                return
-        if "field" in caps:
-            b.candidate(SymbolKind.VARIABLE, caps["field"][0])
-        elif "call" in caps:
-            node = caps["call"][0]
+            for node in caps.get(key, ()):
+                b.candidate(SymbolKind(key), node)
+        for node in caps.get("field", ()):
+            b.candidate(SymbolKind.VARIABLE, node)
+        for node in caps.get("call", ()):
             name = callee_name(node)
             if name == "require":
                 _require(b, node)
@@ -194,20 +190,25 @@ class ScriptLanguage:
                 b.ref(EdgeKind.CALLS, "super().constructor", node)
             else:
                 b.ref(EdgeKind.CALLS, name, node)
-        elif "new" in caps:
-            b.ref(EdgeKind.CALLS, callee_name(caps["new"][0]), caps["new"][0])
-        elif "heritage" in caps:
-            self.heritage(b, caps["heritage"][0])
-        elif "import" in caps:
-            self.import_statement(b, caps["import"][0])
-        elif "reexport" in caps:
-            _reexport(b, caps["reexport"][0])
-        elif "bound" in caps:
-            bound = caps["bound"][0]
-            name = text(bound)
-            if bound.type == "property_identifier":
-                name = "self." + name
-            b.binding(bound, name, callee_name(caps["ctor"][0]))
+        for node in caps.get("new", ()):
+            b.ref(EdgeKind.CALLS, callee_name(node), node)
+        for node in caps.get("heritage", ()):
+            self.heritage(b, node)
+        for node in caps.get("import", ()):
+            self.import_statement(b, node)
+        for node in caps.get("reexport", ()):
+            _reexport(b, node)
+        for node in caps.get("new_binding", ()):
+            bound, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if bound is not None and value is not None:
+                ctor = value.child_by_field_name("constructor")
+                b.binding(bound, text(bound), callee_name(ctor) if ctor is not None else "")
+        for node in caps.get("this_binding", ()):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            prop = left.child_by_field_name("property") if left is not None else None
+            ctor = right.child_by_field_name("constructor") if right is not None else None
+            if prop is not None and ctor is not None:
+                b.binding(prop, "self." + text(prop), callee_name(ctor))
 
     def heritage(self, b: FactsBuilder, node: Node) -> None:
         for child in node.named_children:

@@ -11,7 +11,7 @@ where `use` paths are expanded and `self::`/`super::` made absolute.
 
 from __future__ import annotations
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from codegraph.languages import _ts
 from codegraph.languages._common import (
@@ -47,15 +47,13 @@ QUERY = """
 (type_identifier) @type
 (scoped_type_identifier) @qtype
 (type_parameter name: (type_identifier) @tparam)
-(let_declaration pattern: (identifier) @bound type: (_) @value)
-(let_declaration pattern: (identifier) @bound !type value: (call_expression function: (_) @value))
-(let_declaration pattern: (identifier) @bound !type value: (struct_expression name: (_) @value))
-(field_declaration name: (field_identifier) @bound type: (_) @value)
+([(struct_item) (enum_item) (union_item) (trait_item) (type_item)]
+  name: (type_identifier) @defname)
+(let_declaration pattern: (identifier) type: (_)) @let
+(let_declaration pattern: (identifier) !type value: [(call_expression) (struct_expression)]) @let
+(field_declaration name: (field_identifier) type: (_)) @field
 """
 
-_TYPE_DEFINITIONS = frozenset(
-    {"struct_item", "enum_item", "union_item", "trait_item", "type_item", "type_parameter"}
-)
 _ASSOCIATED_OWNERS = frozenset({"impl_item"})
 
 
@@ -151,37 +149,33 @@ class RustLanguage:
         module = module_name(path)
         b = FactsBuilder(path, self.name, module, source)
         b.module_doc = _module_doc(tree.root_node)
-        types: list[Node] = []
-        params: set[str] = {"Self"}
         skip: set[int] = set()
-        for _, caps in QueryCursor(_ts.query("rust", QUERY)).matches(tree.root_node):
-            if "type" in caps or "qtype" in caps:
-                types.append((caps.get("type") or caps["qtype"])[0])
-            elif "call" in caps:
-                b.ref(EdgeKind.CALLS, callee_name(caps["call"][0]), caps["call"][0])
-            elif "literal" in caps:
-                node = caps["literal"][0]
-                skip.add(node.start_byte)
-                name = _type_path(node)
-                if name and name != "Self":
-                    b.ref(EdgeKind.CALLS, name, node)
-            elif "bound" in caps:
-                bound, value = caps["bound"][0], caps["value"][0]
-                name = _type_path(value) or callee_name(value)
-                b.binding(bound, text(bound), "self" + name[4:] if name[:5] == "Self." else name)
-            elif "impl" in caps:
-                _impl(b, caps["impl"][0], skip)
-            elif "bounds" in caps:
-                for bound in caps["bounds"][0].named_children:
-                    b.ref(EdgeKind.INHERITS, _type_path(bound), bound)
-                    skip.add(bound.start_byte)
-            elif "use" in caps:
-                _use(b, caps["use"][0], module)
-            elif "tparam" in caps:
-                params.add(text(caps["tparam"][0]))
-            else:
-                key = next(iter(caps))
-                b.candidate(NAMESPACE if key == "namespace" else SymbolKind(key), caps[key][0])
+        caps = _ts.captures("rust", QUERY, tree.root_node)
+        for key in ("function", "class", "variable"):
+            for node in caps.get(key, ()):
+                b.candidate(SymbolKind(key), node)
+        for node in caps.get("namespace", ()):
+            b.candidate(NAMESPACE, node)
+        for node in caps.get("call", ()):
+            b.ref(EdgeKind.CALLS, callee_name(node), node)
+        for node in caps.get("literal", ()):
+            skip.add(node.start_byte)
+            name = _type_path(node)
+            if name and name != "Self":
+                b.ref(EdgeKind.CALLS, name, node)
+        for node in caps.get("let", []) + caps.get("field", []):
+            _binding(b, node)
+        for node in caps.get("impl", ()):
+            _impl(b, node, skip)
+        for node in caps.get("bounds", ()):
+            for bound in node.named_children:
+                b.ref(EdgeKind.INHERITS, _type_path(bound), bound)
+                skip.add(bound.start_byte)
+        for node in caps.get("use", ()):
+            _use(b, node, module)
+        params = {"Self", *(text(node) for node in caps.get("tparam", ()))}
+        skip.update(node.start_byte for node in caps.get("defname", ()))
+        types = caps.get("type", []) + caps.get("qtype", [])
         _emit_types(b, types, params, skip)
         return b.build(lambda kind, node: self.describe(source, kind, node))
 
@@ -213,6 +207,24 @@ class RustLanguage:
         elif impl is not None and impl.type == "trait_item":
             details.visibility = Visibility.PUBLIC
         return details
+
+
+def _binding(b: FactsBuilder, node: Node) -> None:
+    """`let x: T`, `let x = T::new()`, `let x = T { … }` and struct fields `x: T`."""
+    bound = node.child_by_field_name("pattern" if node.type == "let_declaration" else "name")
+    typed = node.child_by_field_name("type")
+    value = node.child_by_field_name("value")
+    if typed is not None:
+        name = _type_path(typed)
+    elif value is not None and value.type == "call_expression":
+        function = value.child_by_field_name("function")
+        name = callee_name(function) if function is not None else ""
+    elif value is not None:
+        name = _type_path(value.child_by_field_name("name"))
+    else:
+        return
+    if bound is not None:
+        b.binding(bound, text(bound), "self" + name[4:] if name[:5] == "Self." else name)
 
 
 def _module_doc(root: Node) -> str:
@@ -311,11 +323,6 @@ def _emit_types(b: FactsBuilder, types: list[Node], params: set[str], skip: set[
         name = dotted(text(node))
         if not name or name in params:
             continue
-        parent = node.parent
-        if parent is not None and parent.type in _TYPE_DEFINITIONS:
-            named = parent.child_by_field_name("name")
-            if named is not None and named.start_byte == node.start_byte:
-                continue
         b.ref(EdgeKind.REFERENCES, name, node)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from codegraph.languages import _ts
 from codegraph.languages._common import NAMESPACE, Details, FactsBuilder, parse, text
@@ -41,14 +41,12 @@ TS_QUERY = (
 (type_identifier) @type
 (nested_type_identifier) @qtype
 (type_parameter name: (type_identifier) @tparam)
+([(class_declaration) (abstract_class_declaration) (interface_declaration)
+  (type_alias_declaration)] name: (type_identifier) @defname)
 (import_require_clause) @require_import
-(public_field_definition
-  name: (property_identifier) @member
-  type: (type_annotation [(type_identifier) (nested_type_identifier) (generic_type)] @member_type))
+(public_field_definition name: (property_identifier) type: (type_annotation)) @field_member
 (required_parameter
-  (accessibility_modifier)
-  pattern: (identifier) @member
-  type: (type_annotation [(type_identifier) (nested_type_identifier) (generic_type)] @member_type))
+  (accessibility_modifier) pattern: (identifier) type: (type_annotation)) @param_member
 """
 )
 
@@ -60,15 +58,6 @@ TSX_QUERY = (
 """
 )
 
-_TYPE_DEFINITIONS = frozenset(
-    {
-        "class_declaration",
-        "abstract_class_declaration",
-        "interface_declaration",
-        "type_alias_declaration",
-        "type_parameter",
-    }
-)
 _DECLARATION_ONLY = frozenset({"function_signature", "method_signature"})
 
 
@@ -104,35 +93,35 @@ class TypeScriptLanguage(ScriptLanguage):
         tree = parse(grammar, path, source)
         builder = FactsBuilder(path, self.name, module_name(path), source)
         types = _Types([], set(), set())
-        query = _ts.query(grammar, query_source)
-        for _, caps in QueryCursor(query).matches(tree.root_node):
-            if "type" in caps:
-                types.uses.append(caps["type"][0])
-            elif "qtype" in caps:
-                types.uses.append(caps["qtype"][0])
-            elif "tparam" in caps:
-                types.params.add(text(caps["tparam"][0]))
-            elif "namespace" in caps:
-                builder.candidate(NAMESPACE, caps["namespace"][0])
-            elif "heritage" in caps:
-                self.type_heritage(builder, caps["heritage"][0], types.skip)
-            elif "require_import" in caps:
-                _import_require(builder, caps["require_import"][0])
-            elif "jsx" in caps:
-                jsx = caps["jsx"][0]
-                name = callee_name(jsx) if jsx.type == "member_expression" else text(jsx)
-                if name[:1].isupper():
-                    builder.ref(EdgeKind.CALLS, name, jsx)
-            elif "member" in caps:
-                # a field is bound in its class's scope, a parameter property in the
-                # constructor's (the resolver reads `self.x` there as the class's `x`)
-                member = caps["member"][0]
-                name = (
-                    text(member) if member.type == "property_identifier" else "self." + text(member)
+        caps = _ts.captures(grammar, query_source, tree.root_node)
+        types.uses = caps.pop("type", []) + caps.pop("qtype", [])
+        types.params = {text(node) for node in caps.pop("tparam", ())}
+        types.skip = {node.start_byte for node in caps.pop("defname", ())}
+        for node in caps.pop("namespace", ()):
+            builder.candidate(NAMESPACE, node)
+        for node in caps.pop("heritage", ()):
+            self.type_heritage(builder, node, types.skip)
+        for node in caps.pop("require_import", ()):
+            _import_require(builder, node)
+        for node in caps.pop("jsx", ()):
+            name = callee_name(node) if node.type == "member_expression" else text(node)
+            if name[:1].isupper():
+                builder.ref(EdgeKind.CALLS, name, node)
+        # a field is bound in its class's scope, a parameter property in the constructor's
+        # (where the resolver reads `self.x` as the class's `x`)
+        for key, field, prefix in (
+            ("field_member", "name", ""),
+            ("param_member", "pattern", "self."),
+        ):
+            for node in caps.pop(key, ()):
+                member, annotation = (
+                    node.child_by_field_name(field),
+                    node.child_by_field_name("type"),
                 )
-                builder.binding(member, name, type_name(caps["member_type"][0]))
-            else:
-                self.handle(builder, caps)
+                if member is not None and annotation is not None and annotation.named_children:
+                    value = type_name(annotation.named_children[0])
+                    builder.binding(member, prefix + text(member), value)
+        self.handle(builder, caps)
         _emit_types(builder, types)
         return builder.build(lambda kind, node: self.describe(source, kind, node))
 
@@ -175,11 +164,6 @@ def _emit_types(b: FactsBuilder, types: _Types) -> None:
         name = text(node)
         if name in types.params:
             continue
-        parent = node.parent
-        if parent is not None and parent.type in _TYPE_DEFINITIONS:
-            named = parent.child_by_field_name("name")
-            if named is not None and named.start_byte == node.start_byte:
-                continue
         b.ref(EdgeKind.REFERENCES, name, node)
 
 
