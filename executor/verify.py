@@ -78,7 +78,7 @@ def verify(
             return base.finish(False, f"patch does not apply: {exc}")
         base = replace(base, patched_files=files)
         test_runner = detect_runner(patched.path, runner)
-        environment = _environment(patched.path, test_runner, setup, sandbox)
+        environment = _environment(patched.path, test_runner, setup, sandbox, cache)
         base = replace(base, runner=test_runner.name, environment=environment.key)
         commands = [CommandRecord.of("setup", r) for r in environment.setup]
         ids = _target_ids(repo, patch, tests)
@@ -220,13 +220,13 @@ def _load_baseline(path: Path) -> TestRun | None:
 
 
 def _environment(
-    root: Path, runner: Runner, setup: EnvSpec | None, sandbox: Sandbox
+    root: Path, runner: Runner, setup: EnvSpec | None, sandbox: Sandbox, cache: Path
 ) -> Environment:
     if runner.name != "pytest":
         return toolchain_environment(_TOOLCHAINS.get(runner.name, runner.name))
     if setup is None:
         return host_environment()
-    return prepare_environment(root, setup, sandbox)
+    return prepare_environment(root, setup, sandbox, cache_dir=cache)
 
 
 def _target_ids(root: Path, patch: str, tests: Sequence[str] | None) -> tuple[str, ...]:
