@@ -28,6 +28,8 @@ from codegraph.model import EdgeKind, FileFacts, SymbolKind, Visibility
 
 QUERY = """
 (package_clause) @package
+(function_declaration result: (_) @returns)
+(method_declaration result: (_) @returns)
 (function_declaration) @function
 (method_declaration) @method
 (source_file (type_declaration (type_spec) @class))
@@ -44,7 +46,8 @@ QUERY = """
 (type_identifier) @type
 (qualified_type) @qtype
 (type_parameter_declaration name: (identifier) @tparam)
-([(type_spec) (type_alias)] name: (type_identifier) @defname)
+(type_spec name: (type_identifier) @defname)
+(type_alias name: (type_identifier) @defname)
 (short_var_declaration
   left: (expression_list . (identifier))
   right: (expression_list . [
@@ -165,6 +168,12 @@ class GoLanguage:
             value = _type_name(spec.child_by_field_name("type") or spec)
             for name in spec.children_by_field_name("name"):
                 b.binding(name, text(name), value)
+        for node in caps.get("returns", ()):
+            # `(*T, error)`: the first result is what the call is used for
+            first = node.named_children[0] if node.type == "parameter_list" else node
+            if first.type == "parameter_declaration":
+                first = first.child_by_field_name("type") or first
+            b.binding(node, "return", _type_name(first))
         for node in caps.get("package", ()):
             b.module_doc = _doc(node)
         types = caps.get("type", []) + caps.get("qtype", [])

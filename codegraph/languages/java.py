@@ -54,6 +54,7 @@ QUERY = """
 (marker_annotation name: (_) @annotation)
 (annotation name: (_) @annotation)
 (local_variable_declaration) @local
+(method_declaration type: (_) @returns)
 """
 
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
@@ -163,6 +164,8 @@ class JavaLanguage:
         for node in caps.get("parent", ()):
             b.ref(EdgeKind.INHERITS, type_name(node), node)
             skip.update(t.start_byte for t in _type_nodes(node))
+        for node in caps.get("returns", ()):
+            b.binding(node, "return", type_name(node))
         for node in caps.get("import", ()):
             _import(b, node, static_names)
         for node in caps.get("annotation", ()):

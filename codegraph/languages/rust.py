@@ -44,11 +44,15 @@ QUERY = """
 (call_expression function: (_) @call)
 (struct_expression name: (_) @literal)
 (use_declaration) @use
+(function_item return_type: (_) @returns)
 (type_identifier) @type
 (scoped_type_identifier) @qtype
 (type_parameter name: (type_identifier) @tparam)
-([(struct_item) (enum_item) (union_item) (trait_item) (type_item)]
-  name: (type_identifier) @defname)
+(struct_item name: (type_identifier) @defname)
+(enum_item name: (type_identifier) @defname)
+(union_item name: (type_identifier) @defname)
+(trait_item name: (type_identifier) @defname)
+(type_item name: (type_identifier) @defname)
 (let_declaration pattern: (identifier) type: (_)) @let
 (let_declaration pattern: (identifier) !type value: [(call_expression) (struct_expression)]) @let
 (field_declaration name: (field_identifier) type: (_)) @field
@@ -171,6 +175,11 @@ class RustLanguage:
             for bound in node.named_children:
                 b.ref(EdgeKind.INHERITS, _type_path(bound), bound)
                 skip.add(bound.start_byte)
+        for node in caps.get("returns", ()):
+            name = _type_path(node)
+            if name == "Self":
+                name = _impl_type(node)
+            b.binding(node, "return", name)
         for node in caps.get("use", ()):
             _use(b, node, module)
         params = {"Self", *(text(node) for node in caps.get("tparam", ()))}
@@ -207,6 +216,16 @@ class RustLanguage:
         elif impl is not None and impl.type == "trait_item":
             details.visibility = Visibility.PUBLIC
         return details
+
+
+def _impl_type(return_type: Node) -> str:
+    """The `T` of the `impl T` block whose function returns `Self`."""
+    function = return_type.parent
+    block = function.parent if function is not None else None
+    impl = block.parent if block is not None else None
+    if impl is None or impl.type != "impl_item":
+        return ""
+    return _type_path(impl.child_by_field_name("type"))
 
 
 def _binding(b: FactsBuilder, node: Node) -> None:

@@ -41,9 +41,13 @@ TS_QUERY = (
 (type_identifier) @type
 (nested_type_identifier) @qtype
 (type_parameter name: (type_identifier) @tparam)
-([(class_declaration) (abstract_class_declaration) (interface_declaration)
-  (type_alias_declaration)] name: (type_identifier) @defname)
+(class_declaration name: (type_identifier) @defname)
+(abstract_class_declaration name: (type_identifier) @defname)
+(interface_declaration name: (type_identifier) @defname)
+(type_alias_declaration name: (type_identifier) @defname)
 (import_require_clause) @require_import
+(function_declaration return_type: (type_annotation . (_) @returns))
+(method_definition return_type: (type_annotation . (_) @returns))
 (public_field_definition name: (property_identifier) type: (type_annotation)) @field_member
 (required_parameter
   (accessibility_modifier) pattern: (identifier) type: (type_annotation)) @param_member
@@ -121,6 +125,8 @@ class TypeScriptLanguage(ScriptLanguage):
                 if member is not None and annotation is not None and annotation.named_children:
                     value = type_name(annotation.named_children[0])
                     builder.binding(member, prefix + text(member), value)
+        for node in caps.pop("returns", ()):
+            builder.binding(node, "return", type_name(node))
         self.handle(builder, caps)
         _emit_types(builder, types)
         return builder.build(lambda kind, node: self.describe(source, kind, node))
