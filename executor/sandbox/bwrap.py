@@ -149,7 +149,8 @@ def bwrap_argv(
             args += ["--ro-bind", str(git_dir), str(git_dir)]
     for path in ro_binds:
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--chdir", str(workdir), "--clearenv"]
+    # The root itself is bwrap's tmpfs: read-only, so only the workdir and /tmp take writes.
+    args += ["--remount-ro", "/", "--chdir", str(workdir), "--clearenv"]
     for key, value in env.items():
         if not key or "=" in key or "\0" in key or "\0" in value:
             raise SandboxError(f"invalid environment variable name or value: {key!r}")

@@ -44,6 +44,7 @@ def test_argv_isolates_everything_but_the_workdir(tmp_path: Path) -> None:
     assert {"/usr", "/etc", "/opt/venv"} <= set(ro)
     assert str(Path.home()) not in ro
     assert argv[argv.index("--tmpfs") + 1] == "/tmp"
+    assert argv[argv.index("--remount-ro") + 1] == "/"
     assert argv[argv.index("--chdir") + 1] == str(tmp_path)
 
 
