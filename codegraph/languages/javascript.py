@@ -265,6 +265,8 @@ class ScriptLanguage:
         statement = node.parent
         keyword = text(statement.children[0]) if statement and statement.children else ""
         value = node.child_by_field_name("value")
+        if value is not None and _is_require(value):
+            return None  # an import, recorded as one; a variable here would shadow it
         details = Details(name=text(name_node), doc=_doc(node))
         end = node.end_byte
         if value is not None and value.type in _FUNCTION_VALUES:
@@ -279,6 +281,16 @@ class ScriptLanguage:
         if keyword in ("const", "let", "var"):
             details.signature = collapse(f"{keyword} {details.signature}".encode())
         return details
+
+
+def _is_require(value: Node) -> bool:
+    """`require('x')` or `require('x').y`."""
+    if value.type == "member_expression":
+        value = value.child_by_field_name("object") or value
+    if value.type != "call_expression":
+        return False
+    function = value.child_by_field_name("function")
+    return function is not None and function.type == "identifier" and text(function) == "require"
 
 
 def _require(b: FactsBuilder, call: Node) -> None:
