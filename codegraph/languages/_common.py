@@ -129,6 +129,8 @@ class FactsBuilder:
         self._bindings: list[tuple[int, str, str]] = []
         self.qualnames: set[str] = set()
         self.module_doc = ""
+        # generic type parameters: a binding to one of these says nothing about the value
+        self.type_params: set[str] = set()
 
     def candidate(self, kind: SymbolKind | str, node: Node, span: Node | None = None) -> None:
         """A definition at `node`; `span` gives its lines when wider than `node`."""
@@ -185,6 +187,7 @@ class FactsBuilder:
                     for scope, (name, value) in self._scoped(
                         scopes, [(b[0], b[1:]) for b in self._bindings]
                     )
+                    if value not in self.type_params
                 )
             ),
         )

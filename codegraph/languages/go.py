@@ -181,6 +181,7 @@ class GoLanguage:
         starts = [r[0] for r in receivers]
         for node in calls:
             b.ref(EdgeKind.CALLS, _call_name(node, receivers, starts), node)
+        b.type_params = params
         _emit_types(b, types, params, skip)
         return b.build(lambda kind, node: self.describe(source, kind, node))
 

@@ -178,6 +178,7 @@ class JavaLanguage:
         invocations = caps.get("invocation", [])
         types = caps.get("type", []) + caps.get("qtype", [])
         _emit_calls(b, invocations, static_names)
+        b.type_params = params
         _emit_types(b, types, params, skip)
         b.module = module_name(path, package)
         return b.build(lambda kind, node: self.describe(source, kind, node))

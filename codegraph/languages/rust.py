@@ -185,6 +185,7 @@ class RustLanguage:
         params = {"Self", *(text(node) for node in caps.get("tparam", ()))}
         skip.update(node.start_byte for node in caps.get("defname", ()))
         types = caps.get("type", []) + caps.get("qtype", [])
+        b.type_params = params
         _emit_types(b, types, params, skip)
         return b.build(lambda kind, node: self.describe(source, kind, node))
 

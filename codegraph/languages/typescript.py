@@ -128,6 +128,7 @@ class TypeScriptLanguage(ScriptLanguage):
         for node in caps.pop("returns", ()):
             builder.binding(node, "return", type_name(node))
         self.handle(builder, caps)
+        builder.type_params = types.params
         _emit_types(builder, types)
         return builder.build(lambda kind, node: self.describe(source, kind, node))
 
