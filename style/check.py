@@ -15,6 +15,7 @@ from style.fixes import optional_fixes, quote_fixes
 from style.model import Convention, Finding, Fix, StyleProfile
 from style.observe import scan_source
 from style.paths import is_skipped, language_of
+from style.python import Item
 
 MAX_DIFF_CHARS = 20_000_000
 
@@ -35,21 +36,22 @@ def check_source(
     findings: dict[tuple[int, str], Finding] = {}
     for item in found.items:
         if changed_lines is not None and (
-            item.convention in FILE_LEVEL or item.line not in changed_lines
+            item.convention in FILE_LEVEL or not _touches(item, changed_lines)
         ):
             continue
-        convention = profile.get(item.convention, path)
+        convention = _convention_for(profile, item.convention, path)
         if not _enforced(convention) or convention is None or item.value == convention.value:
             continue
         if item.name and item.name in convention.exceptions:
             continue
-        key = (item.line, item.convention)
+        line = _report_line(item, changed_lines)
+        key = (line, item.convention)
         if key in findings:
             continue
         fix = fixes.get(convention, item.value, item.line)
         findings[key] = Finding(
             path=path,
-            line=item.line,
+            line=line,
             convention=item.convention,
             message=deviation(convention.name, item.value, convention.value, item.name),
             evidence=_evidence(convention),
@@ -109,6 +111,37 @@ def check_diff(
         if added:
             findings.extend(check_source(profile, path, source, changed_lines=added))
     return findings
+
+
+def _convention_for(profile: StyleProfile, name: str, path: str) -> Convention | None:
+    convention = profile.get(name, path)
+    if name.endswith("naming.method") and (convention is None or convention.abstained):
+        # Too few classes to learn method names alone: methods follow the function rule
+        # unless the few seen disagree with it.
+        function = profile.get(name.replace("method", "function"), path)
+        if convention is None or (
+            convention.support == convention.total
+            and function is not None
+            and convention.value == function.value
+        ):
+            return function
+    return convention
+
+
+def _report_line(item: Item, changed: Collection[int] | None) -> int:
+    """The occurrence's line, or the first changed line of a multi-line construct
+    (review comments can only be placed on lines of the diff)."""
+    if changed is None or item.line in changed:
+        return item.line
+    return min(line for line in range(item.line, item.end + 1) if line in changed)
+
+
+def _touches(item: Item, changed: Collection[int]) -> bool:
+    if item.line in changed:
+        return True
+    return item.end > item.line and any(
+        line in changed for line in range(item.line + 1, item.end + 1)
+    )
 
 
 def _safe_path(raw: str) -> str:

@@ -19,11 +19,12 @@ import pathspec
 
 from style.conventions import enforceable
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
+from style.paths import is_skipped
 
 Z = 1.645  # one-sided 95 %
 MIN_FILES = 8
-COMMIT_LB = 0.9
-ENFORCE_SHARE = 0.98
+COMMIT_LB = 0.85
+ENFORCE_TOLERANCE = 0.005  # share of unclean files an enforced convention may have
 ENFORCE_LB = 0.85
 MAX_SCOPE_DEPTH = 3
 SCOPE_SPLIT_SHARE = 0.8
@@ -102,8 +103,10 @@ def _decide(name: str, tally: _Tally, forced: str | None = None) -> _Decision:
         value, support = "", 0
     confidence = wilson_lower(support, total)
     clean = max(tally.sole.get(value, 0), 0)
-    clean_ok = tally.files > 0 and (
-        clean / tally.files >= ENFORCE_SHARE and wilson_lower(clean, tally.files) >= ENFORCE_LB
+    clean_ok = (
+        tally.files > 0
+        and tally.files - clean <= ENFORCE_TOLERANCE * tally.files
+        and wilson_lower(clean, tally.files) >= ENFORCE_LB
     )
     can_enforce = value in enforceable(name)
     if forced is not None:
@@ -136,7 +139,7 @@ def profile_from_observations(
     maxima: list[int] = []
     used = 0
     for path in sorted(observations):
-        if excluded is not None and excluded.match_file(path):
+        if is_skipped(path) or (excluded is not None and excluded.match_file(path)):
             continue
         obs = observations[path]
         if not obs.counts and not obs.line_lengths:
@@ -176,20 +179,19 @@ def _conventions_for(
     forced = declared.values.get(name)
     root = per_scope[""]
     overrides: dict[str, _Decision] = {}
-    if forced is None:
-        initial = _decide(name, root)
-        for scope in sorted((s for s in per_scope if s), key=lambda s: (s.count("/"), s)):
-            tally = per_scope[scope]
-            if sum(tally.votes.values()) < MIN_FILES:
-                continue
-            parent = _parent(scope, overrides)
-            decision = _decide(name, tally)
-            if _differs(decision, overrides[parent] if parent else initial, tally):
-                overrides[scope] = decision
-        for scope in list(overrides):
-            children = [per_scope[s] for s in overrides if _parent(s, overrides) == scope]
-            if children:
-                overrides[scope] = _decide(name, per_scope[scope].minus(children))
+    initial = _decide(name, root, forced)
+    for scope in sorted((s for s in per_scope if s), key=lambda s: (s.count("/"), s)):
+        tally = per_scope[scope]
+        if sum(tally.votes.values()) < MIN_FILES:
+            continue
+        parent = _parent(scope, overrides)
+        decision = _decide(name, tally)
+        if _differs(decision, overrides[parent] if parent else initial, tally):
+            overrides[scope] = decision
+    for scope in list(overrides):
+        children = [per_scope[s] for s in overrides if _parent(s, overrides) == scope]
+        if children:
+            overrides[scope] = _decide(name, per_scope[scope].minus(children))
     top = [per_scope[s] for s in overrides if not _parent(s, overrides)]
     root_decision = _decide(name, root.minus(top), forced)
     result = [_convention(name, "", root_decision, root, names, declared)]
@@ -215,7 +217,7 @@ def _differs(decision: _Decision, parent: _Decision, tally: _Tally) -> bool:
     if voters and tally.votes.get(parent.value, 0) / voters < SCOPE_SPLIT_SHARE:
         return True
     clean = tally.sole.get(parent.value, 0)
-    return parent.enforced and tally.files > 0 and clean / tally.files < ENFORCE_SHARE
+    return parent.enforced and tally.files - clean > ENFORCE_TOLERANCE * tally.files
 
 
 def _parent(scope: str, overrides: Mapping[str, _Decision]) -> str:

@@ -25,11 +25,12 @@ _ROLE = re.compile(
 
 def classify(name: str) -> str | None:
     """ "snake_case", "camelCase", "PascalCase" or "UPPER_CASE"; None when ambiguous."""
-    name = name.strip("_")
+    name = re.sub(r"__+", "_", name.strip("_"))
     if len(name) < 2 or not name[0].isalpha():
         return None
     if _UPPER.match(name):
-        return "UPPER_CASE"
+        # One all-caps word (`URL`, `MAX`) is an acronym or a constant: no evidence.
+        return "UPPER_CASE" if "_" in name else None
     if _SNAKE.match(name):
         return "snake_case"
     if _CAMEL.match(name):

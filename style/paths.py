@@ -6,7 +6,8 @@ import re
 
 _VENDORED = re.compile(
     r"(^|/)(vendor|vendored|_vendor|third_party|thirdparty|externals?|node_modules|site-packages"
-    r"|\.venv|venv|\.tox|build|dist|\.eggs|__pycache__)/"
+    r"|\.venv|venv|\.tox|build|dist|\.eggs|__pycache__|fixtures|testdata|test_data|resources"
+    r"|templates|samples)/"
 )
 _GENERATED = re.compile(r"(_pb2(_grpc)?\.py|\.min\.js|\.pyi|_version\.py|version\.py)$")
 _MIGRATION = re.compile(r"(^|/)migrations/")

@@ -35,28 +35,24 @@ def discover(root: Path) -> list[str]:
     return chosen[:MAX_FILES]
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _git(root: Path, *args: str) -> str | None:
     try:
         done = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ],
-            capture_output=True,
-            timeout=120,
-            check=False,
+            ["git", "-C", str(root), *args], capture_output=True, timeout=120, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if done.returncode != 0:
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+
+def _git_files(root: Path) -> list[str] | None:
+    # Only at the top of a work tree: a directory ignored by an enclosing repository
+    # (an unpacked sdist under a build directory) is walked instead.
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None or Path(top.strip()).resolve() != root.resolve():
         return None
-    return [p for p in done.stdout.decode("utf-8", errors="replace").split("\0") if p]
+    listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return None if listed is None else [p for p in listed.split("\0") if p]
 
 
 def observe_files(root: Path, files: Sequence[str]) -> dict[str, Observations]:

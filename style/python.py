@@ -21,12 +21,17 @@ from style.paths import is_cli_module, is_test_path, own_package
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One occurrence: `convention` shows `value` on 1-based `line` (`name` for naming)."""
+    """One occurrence: `convention` shows `value` on 1-based `line` (`name` for naming).
+
+    `end` is the last line of a construct that spans several (a signature); a change to
+    any of its lines is a change to the occurrence.
+    """
 
     convention: str
     value: str
     line: int
     name: str = ""
+    end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,7 @@ class Scan:
 
 
 _STRING_PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
-_EXEMPT_LONG = re.compile(r"noqa|https?://|type:\s*ignore|pragma")
+_EXEMPT_LONG = re.compile(r"noqa|https?://|ignore\[|type:\s*ignore|pragma|fmt:\s*(off|skip)", re.I)
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
 _LOGGER_NAMES = frozenset({"log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER"})
 _TRAILING_OPENERS = frozenset({"(", "[", "{"})
@@ -198,8 +203,8 @@ class _AstObserver:
     def _noqa(self, line: int) -> bool:
         return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
 
-    def add(self, convention: str, value: str, line: int, name: str = "") -> None:
-        self.items.append(Item(convention, value, line, name))
+    def add(self, convention: str, value: str, line: int, name: str = "", end: int = 0) -> None:
+        self.items.append(Item(convention, value, line, name, end))
 
     def observe(self, tree: ast.Module) -> list[Item]:
         if not tree.body:
@@ -225,7 +230,7 @@ class _AstObserver:
         if has_definitions and not self.is_test:
             present = ast.get_docstring(tree) is not None
             self.add("docstring.module", "present" if present else "missing", 1)
-        if has_definitions and meaningful:
+        if meaningful:
             future = [
                 n.lineno
                 for n in tree.body
@@ -269,7 +274,7 @@ class _AstObserver:
         if isinstance(node, ast.ClassDef):
             self._class(node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            self._function(node, method=False, overridable=False)
+            self._function(node, method=False)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             self._constant(node)
         elif isinstance(node, ast.If):
@@ -285,18 +290,13 @@ class _AstObserver:
         if not node.name.startswith("_") and not self.is_test:
             present = ast.get_docstring(node) is not None
             self.add("docstring.class", "present" if present else "missing", node.lineno)
-        inherits = bool(node.bases) and not all(
-            _dotted(b) in {"object", "Protocol", "typing.Protocol"} for b in node.bases
-        )
         for child in node.body:
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                self._function(child, method=True, overridable=inherits)
+                self._function(child, method=True)
             elif isinstance(child, ast.ClassDef):
                 self._class(child)
 
-    def _function(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool, overridable: bool
-    ) -> None:
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> None:
         name = node.name
         dunder = name.startswith("__") and name.endswith("__")
         test = self.is_test and name.startswith("test")
@@ -309,7 +309,7 @@ class _AstObserver:
             elif not is_role_name(name) and "override" not in decorators:
                 value = classify(name.lstrip("_"))
                 kind = "naming.method" if method else "naming.function"
-                if value is not None and not (overridable and value != "snake_case"):
+                if value is not None:
                     self.add(kind, value, node.lineno, name)
         public = not name.startswith("_") and not self.is_test and "overload" not in decorators
         if public and not test:
@@ -321,7 +321,9 @@ class _AstObserver:
                 if style is not None:
                     self.add("docstring.style", style, node.body[0].lineno)
         if not test and "overload" not in decorators:
-            self.add("annotations", annotation_value(node, method=method), node.lineno, name)
+            end = node.body[0].lineno - 1 if node.body else node.lineno
+            value = annotation_value(node, method=method)
+            self.add("annotations", value, node.lineno, name, end=max(end, node.lineno))
 
     def _constant(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
