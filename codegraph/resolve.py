@@ -110,6 +110,8 @@ class _Resolver:
             if kind == "inst" and ref.kind is EdgeKind.CALLS:
                 return self.member(key, "__call__", 0) or None
             return None
+        if value is not None and ref.kind is EdgeKind.CALLS and "." not in ref.name:
+            return None  # a local holding a callable of unknown origin
         if ref.kind is EdgeKind.REFERENCES and ("." in ref.name or value is not None):
             # An attribute of an unknown object, or a local of unknown type, used as a
             # value is data, not a use of a definition.

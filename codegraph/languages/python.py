@@ -219,6 +219,8 @@ class _Extractor:
         self.locals: dict[int, set[str]] = {}
         self.globals: dict[int, set[str]] = {}
         self.bound_names: set[str] = set()
+        self.base_starts: set[int] = set()
+        self.local_names: set[str] = set()
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -234,6 +236,9 @@ class _Extractor:
     def is_local(self, index: int, name: str) -> bool:
         """True when `name` is a local variable of an enclosing function (so not a global)."""
         index = self.function_index(index)
+        if index < 0:
+            # loop, comprehension and `with` targets written at module or class level
+            return name in self.locals.get(-1, ())
         while index >= 0:
             if name in self.locals.get(index, ()) and name not in self.globals.get(index, ()):
                 return True
@@ -242,8 +247,7 @@ class _Extractor:
 
     def add_local(self, pos: int, names: list[str]) -> None:
         index = self.function_index(self.scopes.index_at(pos))
-        if index >= 0:
-            self.locals.setdefault(index, set()).update(names)
+        self.locals.setdefault(index, set()).update(names)
 
     # -- definitions ----------------------------------------------------------------------
 
@@ -316,6 +320,7 @@ class _Extractor:
             elif child.type == "subscript":
                 child = child.child_by_field_name("value") or child
             if child.type in ("identifier", "attribute"):
+                self.base_starts.add(child.start_byte)
                 name = dotted(child)
                 if "?" not in name:
                     line = child.start_point[0] + 1
@@ -473,12 +478,13 @@ class _Extractor:
     # -- references -----------------------------------------------------------------------
 
     def reference(self, kind: EdgeKind, node: Node) -> None:
-        name = dotted(node)
-        if name == "?" or name.startswith("?"):
+        raw = node.text or b""
+        name = raw.decode("utf-8", "replace") if _DOTTED.fullmatch(raw) else dotted(node)
+        if name.startswith("?") or len(name) > MAX_NAME:
             return
         index = self.scopes.index_at(node.start_byte)
         head = name.partition(".")[0]
-        if head not in _SELF_NAMES and self.is_local(index, head):
+        if head in self.local_names and head not in _SELF_NAMES and self.is_local(index, head):
             # A local used as a value says nothing about definitions. Calls on it are
             # kept: a typed local resolves them, and a method name still has candidates.
             dotted_use, bound = "." in name, head in self.bound_names
@@ -506,15 +512,15 @@ class _Extractor:
             names = [_ts.text(c) for c in node.named_children if c.type == "identifier"]
             self.globals.setdefault(index, set()).update(names)
         self.bound_names = {b[1] for b in self.bindings}
+        self.local_names = set().union(*self.locals.values()) if self.locals else set()
         for node in get("import", []):
             self.import_node(node)
         for node in get("call", []):
             self.reference(EdgeKind.CALLS, node)
+        base_starts = self.base_starts
         for node in get("value", []):
-            grand = node.parent.parent if node.parent else None
-            if grand is not None and grand.type == "class_definition":
-                continue  # base classes are INHERITS, emitted with the class
-            self.reference(EdgeKind.REFERENCES, node)
+            if node.start_byte not in base_starts:  # bases are INHERITS, emitted with the class
+                self.reference(EdgeKind.REFERENCES, node)
         for node in get("type", []):
             parent = node.parent
             if (
