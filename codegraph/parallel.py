@@ -1,4 +1,4 @@
-"""Extraction of many files, in worker processes when there are enough of them.
+"""Extraction and resolution of many files, in worker processes when there are enough.
 
 Each worker reads its files itself (the parent never ships file contents), applies the
 content skip rules and returns each file's facts already encoded for the store: the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,8 @@ from codegraph.discover import content_skip_reason
 from codegraph.errors import ParseError
 from codegraph.languages import get_language
 from codegraph.model import FileFacts
-from codegraph.store import decode_facts, encode_facts
+from codegraph.resolve import Resolution, SymbolTable, resolve_file
+from codegraph.store import decode_facts, decode_resolved, encode_facts, encode_resolved
 
 # Below this many files a process pool costs more than it saves.
 MIN_PARALLEL_FILES = 48
@@ -110,3 +111,54 @@ def extract_all(
             if progress is not None:
                 progress("parse", len(results), total)
     return results
+
+
+# What resolve workers read: set just before the pool forks, so children share it
+# copy-on-write instead of receiving the whole repository's facts through a pipe.
+_SHARED: tuple[SymbolTable, Mapping[str, FileFacts]] | None = None
+
+
+def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    assert _SHARED is not None
+    table, facts = _SHARED
+    return [(path, encode_resolved(resolve_file(table, facts[path]))) for path in paths]
+
+
+def resolve_all(
+    table: SymbolTable,
+    facts: Mapping[str, FileFacts],
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Resolution], dict[str, bytes]]:
+    """Resolve every file against `table`; returns resolutions and their store encoding
+    (only for files resolved in workers: the rest are encoded when saved)."""
+    global _SHARED
+    jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
+    paths = sorted(facts)
+    total = len(paths)
+    resolved: dict[str, Resolution] = {}
+    if jobs == 1 or total < MIN_PARALLEL_FILES or os.name != "posix":
+        for number, path in enumerate(paths, 1):
+            resolved[path] = resolve_file(table, facts[path])
+            if progress is not None and (number % 64 == 0 or number == total):
+                progress("resolve", number, total)
+        return resolved, {}
+    encoded: dict[str, bytes] = {}
+    size = max(8, min(64, total // (jobs * 8)))
+    batches = [paths[i : i + size] for i in range(0, total, size)]
+    _SHARED = (table, facts)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            futures = [pool.submit(_resolve_batch, batch) for batch in batches]
+            for future in as_completed(futures):
+                for path, data in future.result():
+                    encoded[path] = data
+                    resolved[path] = decode_resolved(data)
+                if progress is not None:
+                    progress("resolve", len(resolved), total)
+    finally:
+        _SHARED = None
+    return dict(sorted(resolved.items())), encoded

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from codegraph.errors import IndexStoreError
-from codegraph.model import Edge, EdgeKind, FileFacts, Import, Reference, Symbol, Unresolved
+from codegraph.model import Edge, FileFacts, Import, Reference, Symbol, Unresolved
+from codegraph.resolve import Resolution
 
 FORMAT_VERSION = 1
 GRAPH_FILE = "graph.pickle"
@@ -38,7 +39,7 @@ DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
 _FINGERPRINTED = ("model.py", "discover.py", "resolve.py", "testedges.py", "store.py")
 
 # (source index, target index, kind, lines) into `GraphPart.symbols`
-EdgeRow = tuple[int, int, EdgeKind, tuple[int, ...]]
+EdgeRow = tuple[int, int, str, tuple[int, ...]]  # kind: an `EdgeKind` value
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +62,6 @@ class GraphPart:
     edges: list[EdgeRow]
     skipped: list[tuple[str, str]]  # (path, reason), including path-level skips
     stats: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """One file's resolution as stored: resolved edges, leftovers and external names."""
-
-    edges: tuple[Edge, ...]
-    unresolved: tuple[Unresolved, ...]
-    external: tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +216,7 @@ def decode_facts(data: bytes) -> FileFacts:
         raise IndexStoreError(f"a stored file record is corrupt ({exc!r:.80})") from exc
 
 
-def encode_resolved(resolved: Resolved) -> bytes:
+def encode_resolved(resolved: Resolution) -> bytes:
     row = (
         [_edge_row(e) for e in resolved.edges],
         [_unresolved_row(u) for u in resolved.unresolved],
@@ -233,7 +225,7 @@ def encode_resolved(resolved: Resolved) -> bytes:
     return pickle.dumps(row, protocol=5)
 
 
-def decode_resolved(data: bytes) -> Resolved:
+def decode_resolved(data: bytes) -> Resolution:
     try:
         return _resolved_from_row(pickle.loads(data))
     except Exception as exc:
@@ -254,12 +246,12 @@ def _facts_from_row(row: tuple[Any, ...]) -> FileFacts:
     )
 
 
-def _resolved_from_row(row: tuple[Any, ...]) -> Resolved:
+def _resolved_from_row(row: tuple[Any, ...]) -> Resolution:
     edges, unresolved, external = row
-    return Resolved(
+    return Resolution(
         edges=tuple(Edge(*e) for e in edges),
         unresolved=tuple(Unresolved(*u) for u in unresolved),
-        external=tuple(external),
+        external=int(external),
     )
 
 

@@ -1,0 +1,544 @@
+"""The persistent, incremental index of one repository: `build_index`, `load_index`, `Index`.
+
+A cold build extracts every file (in worker processes), resolves every file against the
+whole repository and saves the store. Later builds reuse each file whose path and blob id
+are unchanged, re-extract the rest, and re-resolve only changed files and the files that
+depend on them. `Index.update` does the same for named files inside a running process.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from codegraph import graph as graphs
+from codegraph import store
+from codegraph.discover import MAX_FILE_BYTES, SourceFile, blob_id, discover
+from codegraph.errors import IndexStoreError, RepositoryError
+from codegraph.languages import language_name_for
+from codegraph.model import EdgeKind, FileFacts, Skipped, Symbol, Unresolved
+from codegraph.parallel import Extracted, Progress, extract_all, extract_file, resolve_all
+from codegraph.resolve import Resolution, SymbolTable, resolution_rate, resolve_file
+from codegraph.testedges import is_test_file, test_edges
+
+log = logging.getLogger("codegraph")
+
+# Edges an update never re-derives from one file's resolution.
+_KEEP_ON_RERESOLVE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.TESTS.value})
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What one build or update did, for `patchwright index` and the benchmark."""
+
+    files: int  # files parsed into the graph
+    symbols: int
+    edges: dict[str, int]  # per `EdgeKind` value
+    resolution_rate: float
+    external: int  # references to names defined outside the repository
+    unresolved: int
+    skipped: dict[str, int]  # per reason category ("vendored", "parse error", ...)
+    parsed: int  # files extracted by this run
+    reused: int  # files taken from the store unchanged
+    reresolved: int  # files resolved by this run
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, and "total"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class Index:
+    """A repository's symbol graph with what produced it.
+
+    `graph`, `symbols`, `skipped` and `stats` are in memory from the start; `facts` and
+    `unresolved` are read from the store on first use, so a warm start stays fast.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        data_dir: Path,
+        graph: nx.MultiDiGraph,
+        files: dict[str, store.FileRecord],
+        path_skips: list[Skipped],
+        stats: IndexStats,
+        generation: str,
+    ) -> None:
+        self.root = root
+        self.data_dir = data_dir
+        self.graph = graph
+        # Symbol id → `Symbol` for every node; kept in step with the graph by updates.
+        self.symbols: dict[str, Symbol] = {sid: data["symbol"] for sid, data in graph._node.items()}
+        self.files = files
+        self.stats = stats
+        self.version = 0  # bumped by every update, so query caches know to rebuild
+        self.warnings: list[str] = []
+        self._path_skips = path_skips
+        self._generation = generation
+        self._facts: dict[str, FileFacts] | None = None
+        self._resolved: dict[str, Resolution] | None = None
+        self._encoded_facts: dict[str, bytes] = {}
+        self._encoded_resolved: dict[str, bytes] = {}
+        self._table: SymbolTable | None = None
+        self._by_path: dict[str, list[str]] | None = None
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """Every file not parsed, with its reason, sorted by path."""
+        content = [Skipped(r.path, r.skipped) for r in self.files.values() if r.skipped]
+        return sorted(self._path_skips + content, key=lambda s: s.path)
+
+    @property
+    def facts(self) -> dict[str, FileFacts]:
+        """Path → `FileFacts` of every parsed file (read from the store on first use)."""
+        self._load_live()
+        assert self._facts is not None
+        return self._facts
+
+    @property
+    def resolutions(self) -> dict[str, Resolution]:
+        self._load_live()
+        assert self._resolved is not None
+        return self._resolved
+
+    @property
+    def unresolved(self) -> list[Unresolved]:
+        """References that resolved to no definition or to several, in path order."""
+        return [u for path in sorted(self.resolutions) for u in self.resolutions[path].unresolved]
+
+    def update(self, paths: Iterable[str]) -> IndexStats:
+        """Re-index the named files (repository-relative) after they were edited, created
+        or deleted; only they and the files depending on them are re-resolved."""
+        started = time.perf_counter()
+        changes: dict[str, FileFacts | None] = {}
+        parsed = 0
+        for raw in paths:
+            path = _relative(self.root, raw)
+            record, facts = self._read_one(path)
+            self.files.pop(path, None)
+            if record is not None:
+                self.files[path] = record
+            changes[path] = facts
+            parsed += facts is not None
+        parse_done = time.perf_counter()
+        reresolved = self._apply(changes)
+        self.version += 1
+        self.stats = self._stats(
+            parsed=parsed,
+            reused=len(self.files) - parsed,
+            reresolved=reresolved,
+            seconds={
+                "parse": parse_done - started,
+                "resolve": time.perf_counter() - parse_done,
+                "total": time.perf_counter() - started,
+            },
+        )
+        return self.stats
+
+    def save(self) -> None:
+        """Write the index to its data directory (atomically)."""
+        if self._facts is None or self._resolved is None:
+            # Facts never loaded, so never changed: the facts file on disk still matches.
+            store.save(self.data_dir, self._graph_part(), None)
+            return
+        self._generation = store.new_generation()
+        for path, facts in self._facts.items():
+            if path not in self._encoded_facts:
+                self._encoded_facts[path] = store.encode_facts(facts)
+        for path, resolution in self._resolved.items():
+            if path not in self._encoded_resolved:
+                self._encoded_resolved[path] = store.encode_resolved(resolution)
+        facts_part = store.FactsPart(
+            self._generation, dict(self._encoded_facts), dict(self._encoded_resolved)
+        )
+        store.save(self.data_dir, self._graph_part(), facts_part)
+
+    # -- loading the live state -------------------------------------------------------
+
+    def _load_raw(self) -> None:
+        if self._encoded_facts or not self.files:
+            return
+        part = store.load_facts(self.data_dir, self._generation)
+        self._encoded_facts = part.facts
+        self._encoded_resolved = part.resolved
+
+    def _load_live(self) -> None:
+        if self._facts is not None:
+            return
+        with _paused_gc():
+            self._decode_live()
+
+    def _decode_live(self) -> None:
+        self._load_raw()
+        self._facts = {p: store.decode_facts(b) for p, b in self._encoded_facts.items()}
+        self._resolved = {p: store.decode_resolved(b) for p, b in self._encoded_resolved.items()}
+
+    def _symbol_table(self) -> SymbolTable:
+        if self._table is None:
+            self._table = SymbolTable.build(self.facts)
+        return self._table
+
+    # -- incremental maintenance ------------------------------------------------------
+
+    def _read_one(self, path: str) -> tuple[store.FileRecord | None, FileFacts | None]:
+        language = language_name_for(path)
+        full = self.root / path
+        if language is None or not full.is_file() or full.is_symlink():
+            return None, None
+        if full.stat().st_size > MAX_FILE_BYTES:
+            return store.FileRecord(path, "", language, "too large"), None
+        try:
+            blob = blob_id(full.read_bytes())
+        except OSError as exc:
+            return store.FileRecord(path, "", language, f"unreadable: {exc.strerror}"), None
+        done = extract_file(self.root, path, language)
+        return store.FileRecord(path, blob, language, done.skipped), done.facts
+
+    def _apply(self, changes: Mapping[str, FileFacts | None]) -> int:
+        """Put changed facts (None: the file is gone or skipped) into the graph and
+        re-resolve what they affect. Returns how many files were resolved."""
+        facts = self.facts
+        resolved = self.resolutions
+        table = self._symbol_table()
+        graph = self.graph
+        nodes: dict[str, dict[str, Any]] = graph._node
+        affected: set[str] = set()
+        for path, new in sorted(changes.items()):
+            old = facts.pop(path, None)
+            resolved.pop(path, None)
+            self._encoded_facts.pop(path, None)
+            self._encoded_resolved.pop(path, None)
+            old_ids = {s.id for s in old.symbols} if old is not None else set()
+            new_ids = {s.id for s in new.symbols} if new is not None else set()
+            # Edges into surviving definitions stay; whoever pointed at a definition
+            # that is gone must be resolved again.
+            gone = old_ids - new_ids
+            for sid in gone:
+                for source in graph._pred.get(sid, ()):
+                    affected.add(nodes[source]["symbol"].path)
+                self.symbols.pop(sid, None)
+            graph.remove_nodes_from(gone)
+            graphs.remove_kind(graph, EdgeKind.CONTAINS, old_ids & new_ids)
+            table.update(path, new)
+            if new is not None:
+                facts[path] = new
+                graphs.add_nodes(graph, new.symbols)
+                self.symbols.update((s.id, s) for s in new.symbols)
+                graphs.add_edges(graph, graphs.contains_edges(new))
+                affected.add(path)
+            affected |= table.dependents(path)
+        for path in sorted(affected & facts.keys()):
+            graphs.remove_outgoing(graph, (s.id for s in facts[path].symbols), _KEEP_ON_RERESOLVE)
+            resolution = resolve_file(table, facts[path])
+            resolved[path] = resolution
+            self._encoded_resolved.pop(path, None)
+            graphs.add_edges(graph, resolution.edges)
+        self._refresh_tests()
+        return len(affected & facts.keys())
+
+    def _refresh_tests(self) -> None:
+        graph = self.graph
+        tests = EdgeKind.TESTS.value
+        sources = {
+            s for s, by_target in graph._succ.items() for kd in by_target.values() if tests in kd
+        }
+        graphs.remove_kind(graph, EdgeKind.TESTS, sources)
+        # Only calls written in test files lead to TESTS edges.
+        edges = [
+            edge
+            for path, resolution in self.resolutions.items()
+            if is_test_file(path)
+            for edge in resolution.edges
+        ]
+        graphs.add_edges(graph, test_edges(self.symbols, edges, self.facts))
+
+    # -- persistence ------------------------------------------------------------------
+
+    def _graph_part(self) -> store.GraphPart:
+        symbols = [data["symbol"] for data in self.graph._node.values()]
+        position = {s.id: i for i, s in enumerate(symbols)}
+        edges = [
+            (position[s], position[t], k, data["lines"])
+            for s, t, k, data in self.graph.edges(keys=True, data=True)
+        ]
+        return store.GraphPart(
+            generation=self._generation,
+            files=self.files,
+            symbols=symbols,
+            edges=edges,
+            skipped=[(s.path, s.reason) for s in self._path_skips],
+            stats=self.stats.as_dict(),
+        )
+
+    def _stats(
+        self, *, parsed: int, reused: int, reresolved: int, seconds: dict[str, float]
+    ) -> IndexStats:
+        skipped = dict(sorted(Counter(_category(s.reason) for s in self.skipped).items()))
+        if self._resolved is None:
+            # Nothing was re-resolved: the figures of the stored build still hold.
+            return replace(
+                self.stats,
+                skipped=skipped,
+                parsed=parsed,
+                reused=reused,
+                reresolved=reresolved,
+                seconds=_rounded(seconds),
+            )
+        resolutions = list(self.resolutions.values())
+        return IndexStats(
+            files=len(self.facts),
+            symbols=self.graph.number_of_nodes(),
+            edges=graphs.count_by_kind(self.graph),
+            resolution_rate=resolution_rate(resolutions),
+            external=sum(r.external for r in resolutions),
+            unresolved=sum(len(r.unresolved) for r in resolutions),
+            skipped=skipped,
+            parsed=parsed,
+            reused=reused,
+            reresolved=reresolved,
+            seconds=_rounded(seconds),
+        )
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """The index is hundreds of thousands of long-lived objects built in one go: cyclic
+    GC passes over them find nothing and, measured on Django, double the load time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_index(
+    root: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> Index:
+    """Build or bring up to date the index of the repository at `root` and save it.
+
+    Files whose path and blob id are in the store are not parsed again; a store from
+    another version, or a corrupt one, is rebuilt from scratch (with a warning).
+    """
+    with _paused_gc():
+        return _build(root, data_dir, progress, jobs)
+
+
+def _build(
+    root: str | Path,
+    data_dir: str | Path | None,
+    progress: Progress | None,
+    jobs: int | None,
+) -> Index:
+    clock = _Clock()
+    discovery = discover(root)
+    base = discovery.root
+    directory = store.data_dir_for(base, data_dir)
+    clock.lap("discover")
+    warnings: list[str] = []
+    previous: Index | None = None
+    try:
+        previous = _load(base, directory)
+    except IndexStoreError as exc:
+        if "no index yet" not in str(exc):
+            warnings.append(f"{exc}; rebuilding it")
+            log.warning("%s; rebuilding it", exc)
+    clock.lap("load")
+
+    records: dict[str, store.FileRecord] = {}
+    to_parse: list[SourceFile] = []
+    for source in discovery.files:
+        old = previous.files.get(source.path) if previous is not None else None
+        if old is not None and old.blob == source.blob and old.language == source.language:
+            records[source.path] = old
+        else:
+            to_parse.append(source)
+    extracted = extract_all(
+        base, [(s.path, s.language) for s in to_parse], jobs=jobs, progress=progress
+    )
+    for source in to_parse:
+        done = extracted[source.path]
+        records[source.path] = store.FileRecord(
+            source.path, source.blob, source.language, done.skipped
+        )
+    clock.lap("parse")
+
+    path_skips = list(discovery.skipped)
+    reresolved = 0
+    if previous is None:
+        index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
+        reresolved = len(index.facts)
+    else:
+        index = previous
+        removed = [p for p, r in index.files.items() if p not in records and not r.skipped]
+        if to_parse or removed:
+            try:
+                index._load_live()
+            except IndexStoreError as exc:
+                # The graph part loaded but the facts did not: start over.
+                warnings.append(f"{exc}; rebuilding it")
+                log.warning("%s; rebuilding it", exc)
+                return _cold_rebuild(base, directory, path_skips, warnings, clock, jobs, progress)
+            changes: dict[str, FileFacts | None] = {
+                s.path: extracted[s.path].facts for s in to_parse
+            }
+            changes.update((p, None) for p in removed)
+            reresolved = index._apply(changes)
+            for path, done in extracted.items():
+                if done.encoded is not None:
+                    index._encoded_facts[path] = done.encoded
+            index.version += 1
+        unchanged = not (to_parse or removed) and (
+            records == index.files and path_skips == index._path_skips
+        )
+        index.files = records
+        index._path_skips = path_skips
+        if unchanged:
+            clock.lap("resolve")
+            index.warnings = warnings
+            index.stats = index._stats(
+                parsed=0,
+                reused=len(records),
+                reresolved=0,
+                seconds=clock.seconds | {"total": clock.total()},
+            )
+            return index
+    clock.lap("resolve")
+    index.warnings = warnings
+    index.stats = index._stats(
+        parsed=len(to_parse),
+        reused=len(records) - len(to_parse),
+        reresolved=reresolved,
+        seconds=clock.seconds,
+    )
+    index.save()
+    clock.lap("save")
+    index.stats = replace(index.stats, seconds=_rounded(clock.seconds | {"total": clock.total()}))
+    return index
+
+
+def _cold_rebuild(
+    base: Path,
+    directory: Path,
+    path_skips: list[Skipped],
+    warnings: list[str],
+    clock: _Clock,
+    jobs: int | None,
+    progress: Progress | None,
+) -> Index:
+    discovery = discover(base)
+    items = [(s.path, s.language) for s in discovery.files]
+    extracted = extract_all(base, items, jobs=jobs, progress=progress)
+    records = {
+        s.path: store.FileRecord(s.path, s.blob, s.language, extracted[s.path].skipped)
+        for s in discovery.files
+    }
+    index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
+    index.warnings = warnings
+    index.stats = index._stats(
+        parsed=len(records), reused=0, reresolved=len(index.facts), seconds=clock.seconds
+    )
+    index.save()
+    clock.lap("save")
+    index.stats = replace(index.stats, seconds=_rounded(clock.seconds | {"total": clock.total()}))
+    return index
+
+
+def _cold(
+    root: Path,
+    directory: Path,
+    records: dict[str, store.FileRecord],
+    path_skips: list[Skipped],
+    extracted: Mapping[str, Extracted],
+    jobs: int | None,
+    progress: Progress | None,
+) -> Index:
+    facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
+    table = SymbolTable.build(facts)
+    resolved, encoded = resolve_all(table, facts, jobs=jobs, progress=progress)
+    graph = graphs.build_graph(facts, [r.edges for r in resolved.values()])
+    empty = IndexStats(0, 0, {}, 0.0, 0, 0, {}, 0, 0, 0)
+    index = Index(root, directory, graph, records, path_skips, empty, "")
+    index._facts = facts
+    index._resolved = resolved
+    index._table = table
+    index._encoded_facts = {p: e.encoded for p, e in extracted.items() if e.encoded is not None}
+    index._encoded_resolved = encoded
+    index._refresh_tests()
+    return index
+
+
+def load_index(root: str | Path, *, data_dir: str | Path | None = None) -> Index:
+    """The saved index of `root` as it was last built, without looking at the files.
+
+    Raises `IndexStoreError` ("no index yet; run `patchwright index`") when there is none.
+    """
+    with _paused_gc():
+        return _load(Path(root), data_dir)
+
+
+def _load(base: Path, data_dir: str | Path | None) -> Index:
+    if not base.is_dir():
+        raise RepositoryError(f"{base} is not a directory")
+    base = base.resolve()
+    directory = store.data_dir_for(base, data_dir)
+    part = store.load_graph(directory)
+    graph = graphs.new_graph(part.symbols)
+    ids = [s.id for s in part.symbols]
+    graphs.add_edge_rows(graph, ((ids[s], ids[t], k, ln) for s, t, k, ln in part.edges))
+    try:
+        stats = IndexStats(**part.stats)
+    except TypeError as exc:
+        raise IndexStoreError(f"the index in {directory} is corrupt ({exc})") from exc
+    skips = [Skipped(path, reason) for path, reason in part.skipped]
+    return Index(base, directory, graph, part.files, skips, stats, part.generation)
+
+
+def _rounded(seconds: Mapping[str, float]) -> dict[str, float]:
+    return {phase: round(value, 4) for phase, value in seconds.items()}
+
+
+def _category(reason: str) -> str:
+    """ "parse error: ..." → "parse error"; "too large (3 MB)" → "too large"."""
+    return reason.split(":", 1)[0].split(" (", 1)[0]
+
+
+def _relative(root: Path, raw: str) -> str:
+    path = Path(raw)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(root)
+        except ValueError as exc:
+            raise RepositoryError(f"{raw} is outside the repository {root}") from exc
+    text = path.as_posix()
+    if text.startswith("../") or text == "..":
+        raise RepositoryError(f"{raw} is outside the repository {root}")
+    return text
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self._start = self._last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self._start
