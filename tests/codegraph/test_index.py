@@ -234,7 +234,7 @@ def test_unparsable_and_skipped_files_never_abort(make_repo: MakeRepo) -> None:
 
 
 def test_load_without_an_index_says_what_to_run(tmp_path: Path) -> None:
-    with pytest.raises(IndexStoreError, match="no index yet.*run `patchwright index`"):
+    with pytest.raises(IndexStoreError, match=r"no index yet.*run `patchwright index`"):
         load_index(tmp_path)
     with pytest.raises(RepositoryError, match="not a directory"):
         load_index(tmp_path / "missing")
