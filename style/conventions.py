@@ -138,7 +138,8 @@ def deviation(name: str, found: str, expected: str, subject: str = "") -> str:
     what = f"`{subject}`: " if subject else ""
     if key.startswith("docstring.") and key != "docstring.style" and found == "missing":
         kind = key.removeprefix("docstring.")
-        return f"{what}public {kind} without a docstring; the repository documents its {kind}s"
+        public = "" if kind == "module" else "public "
+        return f"{what}{public}{kind} without a docstring; the repository documents its {kind}s"
     if key == "annotations":
         degree = "not" if found == "none" else "partly"
         return f"{what}signature is {degree} annotated; the repository annotates every signature"
