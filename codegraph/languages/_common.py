@@ -22,6 +22,8 @@ from codegraph.languages import _ts
 from codegraph.model import EdgeKind, FileFacts, Import, Reference, Symbol, SymbolKind, Visibility
 
 MAX_SIGNATURE = 200
+# Longer names are generated or minified code, not something anyone looks up.
+MAX_NAME = 200
 _T = TypeVar("_T")
 _local = threading.local()
 
@@ -146,15 +148,15 @@ class FactsBuilder:
         )
 
     def ref(self, kind: EdgeKind, name: str, node: Node, scope: str = "") -> None:
-        if name:
+        if name and len(name) <= MAX_NAME:
             self._refs.append((node.start_byte, kind, name, node.start_point[0] + 1, scope))
 
     def import_(self, node: Node, module: str, name: str | None, alias: str | None) -> None:
-        if module:
+        if module and len(module) <= MAX_NAME and len(name or "") <= MAX_NAME:
             self._imports.append((node.start_byte, module, name, alias, node.start_point[0] + 1))
 
     def binding(self, node: Node, name: str, value: str) -> None:
-        if name and value:
+        if name and value and len(name) <= MAX_NAME and len(value) <= MAX_NAME:
             self._bindings.append((node.start_byte, name, value))
 
     def build(self, describe: Describe) -> FileFacts:
@@ -218,7 +220,7 @@ class FactsBuilder:
             ):
                 continue  # part of a function's body or of an initializer
             details = describe(cand.kind, cand.node)
-            if details is None:
+            if details is None or not details.name or len(details.name) > MAX_NAME:
                 continue
             owner = parent_qual
             if details.owner is not None:

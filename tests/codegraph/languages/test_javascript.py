@@ -217,3 +217,12 @@ def test_two_files_importing_each_other_resolve_end_to_end(make_repo: MakeRepo) 
         (EdgeKind.IMPORTS, "src/app.js", "src/util.js::helper"),
         (EdgeKind.IMPORTS, "src/util.js", "src/app.js::App"),
     }
+
+
+def test_overlong_names_are_left_out() -> None:
+    chain = b"a" + b".b" * 300
+    source = b"class C { ['" + b"x" * 300 + b"']() {} }\n" + chain + b"();\nshort();\n"
+    facts = LANGUAGE.extract("long.js", source)
+    assert [s.id for s in facts.symbols] == ["long.js", "long.js::C"]
+    assert [r.name for r in facts.references] == ["short"]
+    assert all(len(s.signature) <= 200 for s in facts.symbols)
