@@ -44,6 +44,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help=f"rewrite the docs section from the last JSON dump ({JSON_OUT.name}) and stop",
+    )
+    parser.add_argument(
         "--write-docs",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -67,8 +72,24 @@ def _line(row: dict[str, Any]) -> str:
     )
 
 
+def _note(payload: dict[str, Any]) -> str:
+    cap, seed = payload.get("max_heldout") or "none", payload.get("seed", 0)
+    return (
+        f"{len(payload['projects'])} projects, held-out files per project capped at"
+        f" {cap} (sampled with seed {seed}); the run"
+        f" took {payload['seconds']:.0f} s on a shared 2-core machine."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render_only:
+        payload = json.loads(JSON_OUT.read_text(encoding="utf-8"))
+        body = render(
+            payload["projects"], payload["overall"], command=payload["command"], note=_note(payload)
+        )
+        write_section(body)
+        return 0
     chosen = projects.by_name(args.projects)
     max_heldout = args.max_heldout or None
     started = time.perf_counter()
@@ -99,12 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     JSON_OUT.write_text(json.dumps(payload, indent=2, sort_keys=True), encoding="utf-8")
     full = args.projects is None and args.max_files is None
     if args.write_docs if args.write_docs is not None else full:
-        note = (
-            f"{len(rows)} projects, held-out files per project capped at"
-            f" {max_heldout or 'none'} (sampled with seed {args.seed}); run took"
-            f" {elapsed:.0f} s on a shared 2-core machine."
-        )
-        write_section(render(rows, overall, command=command, note=note))
+        write_section(render(rows, overall, command=command, note=_note(payload)))
     return 0
 
 

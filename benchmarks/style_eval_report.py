@@ -141,11 +141,9 @@ def _examples(overall: Mapping[str, Any]) -> list[str]:
 def render(
     rows: Sequence[Mapping[str, Any]], overall: Mapping[str, Any], *, command: str, note: str
 ) -> str:
-    """The whole style section (without its markers)."""
+    """The whole style section (the heading and markers live in docs/benchmarks.md)."""
     everything = [*rows, overall]
     lines = [
-        "## Style profiler: leave-one-out on real projects (issue 4)",
-        "",
         f"Reproduce: `{command}` (sdists are pinned in `benchmarks/style_eval_projects.py`"
         " and cached in `benchmarks/.work/`; full numbers in `benchmarks/.work/style_eval.json`).",
         "",
