@@ -51,10 +51,12 @@ LIMITS = Limits(memory_mb=8192, cpu_seconds=1800, wall_seconds=1800.0)
 
 FLASK_PINS = ("setuptools==70.0.0", "click==8.1.3", "itsdangerous==2.1.2", "Jinja2==3.1.2",
               "MarkupSafe==2.1.1", "Werkzeug==2.3.7")  # fmt: skip
-# SWE-bench's pins for xarray 0.12, except numpy: 1.23.0 has no CPython 3.11 wheel.
+# SWE-bench's pins for xarray 0.12, except numpy (1.23.0 has no CPython 3.11 wheel), plus
+# bottleneck, which SWE-bench's conda environment.yml brings and rolling tests need.
 XARRAY_PINS = ("numpy==1.23.5", "packaging==23.1", "pandas==1.5.3", "pytest==7.4.0",
                "python-dateutil==2.8.2", "pytz==2023.3", "six==1.16.0", "scipy==1.11.1",
-               "setuptools==68.0.0", "dask==2022.8.1")  # fmt: skip
+               "setuptools==68.0.0", "dask==2022.8.1",
+               "bottleneck==1.3.7")  # fmt: skip
 
 # instance_id -> how its environment is built (the README's install notes, the specs' pins)
 TASKS: dict[str, EnvSpec] = {

@@ -15,7 +15,8 @@ from executor.sandbox import BACKENDS, choose_sandbox
 from executor.verify import verify
 from executor.workspace import Workspace, collect_stale, create_workspace
 
-__all__ = [
+# Plain `sorted()` order, which tests/test_public_api.py checks (ruff would put CONSTANTS first).
+__all__ = [  # noqa: RUF022
     "BACKENDS",
     "Change",
     "EnvSpec",
