@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from executor.evidence import Change, render_evidence
 from executor.model import Outcome
 from executor.verify import verify
@@ -164,3 +166,15 @@ def test_the_wider_suite_runs_after_the_targets_pass(make_repo, tmp_path: Path) 
         TESTS[1]: False,
         "tests/test_other.py::test_other": False,
     }
+
+
+def test_without_ids_the_code_graph_chooses_the_tests(
+    make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATCHWRIGHT_DATA_DIR", str(tmp_path / "data"))
+    repo = make_repo(FILES)
+    evidence = verify(repo, FIX, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert evidence.verified, evidence.reason
+    row = {row.id: row for row in evidence.tests}[TESTS[0]]
+    assert (row.change, row.target) == (Change.FIXED, True)
+    assert "tests/test_calc.py::test_add" in evidence.commands[-1].argv
