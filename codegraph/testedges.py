@@ -22,16 +22,17 @@ __all__ = ["MAX_DEPTH", "is_test_file", "is_test_symbol", "test_edges"]
 MAX_DEPTH = 3
 _SETUP_HOOKS = ("setUp", "setUpClass", "setUpTestData", "asyncSetUp", "setup_method", "setup")
 _FIXTURE_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z_]\w*)["']""")
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
 def is_test_file(path: str) -> bool:
-    """`test_*.py`, `*_test.py`, `conftest.py` or any file under a `tests/` directory."""
+    """`test_*.py`, `*_test.py`, `conftest.py`, or under `tests/`, a top-level `test/`
+    or `src/test/` (a package's own `test` module, like `django/test/`, is library code)."""
     pure = PurePosixPath(path)
     stem = pure.stem
     if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
         return True
-    return any(part in _TEST_DIRS for part in pure.parts[:-1])
+    dirs = pure.parts[:-1]
+    return "tests" in dirs or dirs[:1] == ("test",) or dirs[:2] == ("src", "test")
 
 
 def _is_test_class(symbol: Symbol, facts: FileFacts | None) -> bool:

@@ -126,3 +126,5 @@ def test_test_file_and_symbol_rules():
     assert testedges.is_test_file("pkg/x_test.py")
     assert not testedges.is_test_file("pkg/testing_utils.py")
     assert not testedges.is_test_file("pkg/contest.py")
+    assert testedges.is_test_file("test/unit/x.py")
+    assert not testedges.is_test_file("django/test/testcases.py")
