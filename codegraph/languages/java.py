@@ -4,8 +4,10 @@
 annotation types are class symbols (nested ones as `Outer.Inner`), methods and
 constructors (named as written: `Store.Store`) are methods, fields and enum constants are
 `Class.field` variables. Methods of anonymous classes and lambdas belong to the enclosing
-method. An unqualified call `m()` is a call on the current instance (`self.m`) unless `m`
-was imported statically. Package-private members count as public.
+method. A single-type import `import com.x.Y;` is recorded as module `com.x.Y` (the file's
+module name) and name `Y` (the class in it), so that it resolves to the class. An
+unqualified call `m()` is a call on the current instance (`self.m`) unless `m` was
+imported statically. Package-private members count as public.
 """
 
 from __future__ import annotations
@@ -238,7 +240,10 @@ def _import(b: FactsBuilder, node: Node, static_names: set[str]) -> None:
     module, _, name = path.rpartition(".")
     if any(c.type == "static" for c in node.children):
         static_names.add(name)
-    b.import_(node, module or path, name or None, None)
+        b.import_(node, module or path, name or None, None)
+    else:
+        # `import com.x.Y;` names the file `com.x.Y` (a module) and the class Y in it
+        b.import_(node, path, name or path, None)
 
 
 def _emit_calls(b: FactsBuilder, calls: list[Node], static_names: set[str]) -> None:

@@ -127,7 +127,7 @@ def test_symbols_nested_types_members_and_modifiers() -> None:
 def test_single_type_on_demand_and_static_imports() -> None:
     facts = LANGUAGE.extract(PATH, SOURCE)
     assert [(i.scope, i.module, i.name, i.alias, i.line) for i in facts.imports] == [
-        (PATH, "java.util", "List", None, 3),
+        (PATH, "java.util.List", "List", None, 3),
         (PATH, "java.util", "*", None, 4),
         (PATH, "org.junit.Assert", "assertEquals", None, 5),
         (PATH, "com.acme.Util", "*", None, 6),
@@ -250,4 +250,8 @@ def test_two_files_resolve_end_to_end(make_repo: MakeRepo) -> None:
         (EdgeKind.IMPORTS, "src/com/acme/app/App.java", "src/com/acme/Base.java"),
         (EdgeKind.IMPORTS, "src/com/acme/Base.java", "src/com/acme/app/App.java"),
         (CALLS, "src/com/acme/app/App.java::App.start", "src/com/acme/app/App.java::App.helper"),
+        (INHERITS, "src/com/acme/app/App.java::App", "src/com/acme/Base.java::Base"),
+        (CALLS, "src/com/acme/app/App.java::App.start", "src/com/acme/Base.java::Base.run"),
+        (CALLS, "src/com/acme/Base.java::Base.owner", "src/com/acme/app/App.java::App"),
+        (EdgeKind.IMPORTS, "src/com/acme/Base.java", "src/com/acme/app/App.java::App"),
     }
