@@ -27,22 +27,32 @@ def unshare_binary() -> str | None:
     return shutil.which("unshare")
 
 
+def as_user(uid: int, gid: int) -> list[str]:
+    """An exec prefix that drops root to `uid`/`gid` with no supplementary groups.
+
+    An exec prefix rather than Popen(user=...): the latter forces a full fork of the
+    interpreter on every start.
+    """
+    binary = shutil.which("setpriv")
+    if binary is None:
+        raise SandboxError("bwrap backend run as root needs setpriv(1); install util-linux")
+    return [binary, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
+
+
 def new_userns(uid: int, gid: int) -> int:
     """Return an fd of a new user namespace owned by `uid`; the caller closes it."""
     binary = unshare_binary()
     if binary is None:
         raise SandboxError("bwrap backend needs unshare(1) from util-linux; install util-linux")
     as_root = os.geteuid() == 0
+    prefix = as_user(uid, gid) if as_root else []
     try:
         helper = subprocess.Popen(
-            [binary, "--user", "--", "cat"],
+            [*prefix, binary, "--user", "--", "cat"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={"PATH": "/usr/bin:/bin"},
-            user=uid if as_root else None,
-            group=gid if as_root else None,
-            extra_groups=[] if as_root else None,
         )
     except OSError as exc:
         raise SandboxError(f"cannot start the user-namespace helper: {exc}") from exc

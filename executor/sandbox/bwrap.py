@@ -20,7 +20,7 @@ from pathlib import Path
 from executor.errors import SandboxError
 from executor.model import Limits, RunResult
 from executor.sandbox._limits import Spawn, default_env, limit_hit, run_bounded
-from executor.sandbox._userns import new_userns, unshare_binary
+from executor.sandbox._userns import as_user, new_userns, unshare_binary
 
 NOBODY = 65534
 _SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
@@ -47,6 +47,8 @@ class BwrapSandbox:
 
     def _probe(self) -> bool:
         if shutil.which(self.binary) is None or unshare_binary() is None:
+            return False
+        if os.geteuid() == 0 and shutil.which("setpriv") is None:
             return False
         try:
             result = self.run(["true"], Path("/"), Limits(wall_seconds=10.0))
@@ -95,8 +97,7 @@ class BwrapSandbox:
                 cwd=Path("/"),
                 env={"PATH": "/usr/bin:/bin"},
                 pass_fds=(userns, status_write),
-                user=uid if as_root else None,
-                group=gid if as_root else None,
+                prefix=as_user(uid, gid) if as_root else (),
             )
             result = run_bounded(spawn, limits, backend=self.name, shown_argv=argv)
             os.close(status_write)
