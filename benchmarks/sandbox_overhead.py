@@ -35,6 +35,8 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "sandbox"
 TEST_DEPS = ["pytest", "hypothesis", "pympler", "cloudpickle"]
 SUITE_LIMITS = Limits(memory_mb=4096, cpu_seconds=1800, wall_seconds=1800.0, processes=512)
+# Fails bare as well with this Python (3.11.7); not a sandbox effect.
+KNOWN_FAILING = ["tests/test_converters.py::TestPipe::test_wrapped_annotation"]
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HYPOTHESIS_NO_PLUGINS": "1"}
 
 
@@ -89,7 +91,7 @@ def prepare_suite() -> tuple[Path, Path]:
 def suite(rounds: int) -> dict[str, list[float]]:
     source, venv = prepare_suite()
     argv = [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            "tests"]  # fmt: skip
+            "tests", *(f"--deselect={test}" for test in KNOWN_FAILING)]  # fmt: skip
     bwrap, local = BwrapSandbox(), LocalSandbox()
     times: dict[str, list[float]] = {"bare": [], "bwrap": []}
     for _ in range(rounds):
