@@ -82,8 +82,7 @@ def scrubbed_env(
     workdir: Path, environment: Environment | None = None, *, python_path: bool = True
 ) -> dict[str, str]:
     """The complete environment of a sandboxed command, built from an allowlist."""
-    home = workdir / ".patchwright" / "home"
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_dir(workdir) / "home"
     bin_dir = f"{environment.bin_dir}:" if environment else ""
     env = {
         "PATH": bin_dir + SYSTEM_PATH,
@@ -104,6 +103,20 @@ def scrubbed_env(
     for name, value in environment.variables if environment else ():
         env[name] = value
     return env
+
+
+def private_dir(workdir: Path) -> Path:
+    """`<workdir>/.patchwright` (reports, HOME) as a real directory, never a symlink.
+
+    The tree is hostile: a committed or test-made symlink here would make the host write
+    or read outside the workspace, so one is removed and a directory made in its place.
+    """
+    private = workdir / ".patchwright"
+    for path in (private, private / "home"):
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+        path.mkdir(exist_ok=True)
+    return private
 
 
 def host_environment() -> Environment:

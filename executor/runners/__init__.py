@@ -3,11 +3,12 @@ and `run_tests` runs it in a sandbox."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from executor.environment import Environment, scrubbed_env
+from executor.environment import Environment, private_dir, scrubbed_env
 from executor.errors import RunnerError
 from executor.model import Limits, Outcome, RunResult, TestResult
 from executor.runners.base import Runner
@@ -18,6 +19,7 @@ from executor.runners.pytest import PytestRunner
 from executor.sandbox.base import Sandbox
 
 NOT_FOUND = "not found"  # the message of a requested id the runner could not find
+REPORT_ID = "<test report>"  # the one result of a run whose report could not be read
 
 # Checked in this order: a Python project that also ships a package.json runs pytest.
 RUNNERS: dict[str, Runner] = {
@@ -71,11 +73,14 @@ def run_tests(
 ) -> TestRun:
     """Run `ids` (all when empty) once in `workdir`; ids the runner says name nothing are
     reported as ERROR "not found" and the rest are run again without them."""
-    report = workdir / ".patchwright" / f"report-{runner.name}.out"
     env = scrubbed_env(workdir, environment, python_path=runner.name == "pytest")
+    report = private_dir(workdir) / f"report-{runner.name}.out"
     missing: list[TestResult] = []
     wanted = list(ids)
     for _ in range(3):
+        report = private_dir(workdir) / f"report-{runner.name}.out"
+        if report.is_dir() and not report.is_symlink():
+            shutil.rmtree(report)
         report.unlink(missing_ok=True)
         argv = runner.command(workdir, wanted, report)
         result = sandbox.run(argv, workdir, limits, env=env, ro_binds=environment.ro_binds)
@@ -88,8 +93,14 @@ def run_tests(
         wanted = [i for i in wanted if i not in absent]
         if not wanted:
             break
-    tests = runner.parse(report, result, root=workdir) if wanted or not ids else ()
+    try:
+        if (workdir / ".patchwright").is_symlink():
+            raise RunnerError("the test run replaced .patchwright with a symlink")
+        tests = runner.parse(report, result, root=workdir) if wanted or not ids else ()
+    except RunnerError as exc:
+        # The report is the tested code's output: a bad one is a failed run, not a crash.
+        tests = (TestResult(REPORT_ID, Outcome.ERROR, message=str(exc)),)
     return TestRun(result, (*tests, *missing))
 
 
-__all__ = ["NOT_FOUND", "RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]
+__all__ = ["NOT_FOUND", "REPORT_ID", "RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]

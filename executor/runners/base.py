@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -37,18 +39,22 @@ class Runner(Protocol):
 
 
 def read_report(path: Path) -> str | None:
-    """The report's text, None when the run wrote none; a bounded read of hostile input."""
+    """The report's text, None when the run wrote none; a bounded read of hostile input
+    that never follows a symlink the test run may have put there."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise RunnerError(f"cannot read test report {path}: {exc.strerror}") from exc
-    if size > MAX_REPORT_BYTES:
-        raise RunnerError(
-            f"test report {path.name} is {size} bytes, more than {MAX_REPORT_BYTES}; refusing it"
-        )
-    return path.read_text(encoding="utf-8", errors="replace")
+        raise RunnerError(f"cannot read test report {path.name}: {exc.strerror}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise RunnerError(f"test report {path.name} is not a regular file")
+        data = handle.read(MAX_REPORT_BYTES + 1)
+    if len(data) > MAX_REPORT_BYTES:
+        raise RunnerError(f"test report {path.name} is larger than {MAX_REPORT_BYTES} bytes")
+    return data.decode("utf-8", errors="replace")
 
 
 def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 from executor.environment import host_environment
 from executor.model import Limits, Outcome, RunResult
-from executor.runners import RUNNERS, run_tests
+from executor.runners import REPORT_ID, RUNNERS, run_tests
 from executor.runners.pytest import PytestRunner, node_id, summary_results
 from executor.sandbox.base import Sandbox
 from executor.sandbox.bwrap import BwrapSandbox
@@ -152,3 +152,40 @@ def test_command_asks_for_junit_and_keeps_going_past_collection_errors(tmp_path:
     assert "--continue-on-collection-errors" in argv
     assert f"--junitxml={tmp_path / 'r.xml'}" in argv
     assert argv[-1] == "t.py::a"
+
+
+SWAP_REPORT = """\
+import atexit, os, sys
+
+
+def _swap():
+    for arg in sys.argv:
+        if arg.startswith("--junitxml="):
+            path = arg.split("=", 1)[1]
+            if os.path.lexists(path):
+                os.remove(path)
+            os.symlink("/etc/passwd", path)
+
+
+atexit.register(_swap)
+"""
+
+
+def test_a_report_swapped_for_a_symlink_is_refused(make_repo) -> None:
+    repo = make_repo({"conftest.py": SWAP_REPORT, "test_x.py": "def test_a():\n    pass\n"})
+    run = run_tests(RUNNERS["pytest"], sandbox(), repo, host_environment(), (), Limits())
+    (only,) = run.tests
+    assert (only.id, only.outcome) == (REPORT_ID, Outcome.ERROR)
+    assert "cannot read test report" in only.message
+    assert "root:" not in only.message
+
+
+def test_a_committed_patchwright_symlink_is_not_followed(make_repo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = make_repo({"test_x.py": "def test_a():\n    pass\n"})
+    (repo / ".patchwright").symlink_to(outside)
+    run = run_tests(RUNNERS["pytest"], sandbox(), repo, host_environment(), (), Limits())
+    assert outcomes(run.tests) == {"test_x.py::test_a": Outcome.PASSED}
+    assert list(outside.iterdir()) == []
+    assert (repo / ".patchwright").is_dir() and not (repo / ".patchwright").is_symlink()
