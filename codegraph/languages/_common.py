@@ -102,6 +102,7 @@ class Details:
     owner: str | None = None  # explicit qualifier: a Go receiver type, a Rust `impl` type
     kind: SymbolKind | None = None  # overrides the candidate's kind when set
     declaration_only: bool = False  # an overload or forward declaration a body may replace
+    owner_defined_here: bool = False  # keep only when `owner` is defined earlier in the file
 
 
 @dataclass(slots=True)
@@ -221,6 +222,8 @@ class FactsBuilder:
                 continue  # part of a function's body or of an initializer
             details = describe(cand.kind, cand.node)
             if details is None or not details.name or len(details.name) > MAX_NAME:
+                continue
+            if details.owner_defined_here and details.owner not in self.qualnames:
                 continue
             owner = parent_qual
             if details.owner is not None:

@@ -39,6 +39,9 @@ COMMON_QUERY = """
 (program (variable_declaration (variable_declarator) @variable))
 (program (export_statement (lexical_declaration (variable_declarator) @variable)))
 (program (export_statement (variable_declaration (variable_declarator) @variable)))
+(program (expression_statement (assignment_expression
+  left: (member_expression)
+  right: [(function_expression) (arrow_function) (generator_function)]) @assigned))
 (call_expression function: (_) @call)
 (new_expression constructor: (_) @new)
 (class_heritage) @heritage
@@ -182,6 +185,8 @@ class ScriptLanguage:
                 b.candidate(SymbolKind(key), node)
         for node in caps.get("field", ()):
             b.candidate(SymbolKind.VARIABLE, node)
+        for node in caps.get("assigned", ()):
+            b.candidate(SymbolKind.FUNCTION, node)
         for node in caps.get("call", ()):
             name = callee_name(node)
             if name == "require":
@@ -236,6 +241,8 @@ class ScriptLanguage:
         """Name, header, doc and modifiers of a definition the builder keeps."""
         if node.type == "variable_declarator":
             return self.describe_variable(source, node)
+        if node.type == "assignment_expression":
+            return _describe_assignment(source, node)
         name_node = node.child_by_field_name("name") or node.child_by_field_name("property")
         if name_node is None:
             return None
@@ -281,6 +288,33 @@ class ScriptLanguage:
         if keyword in ("const", "let", "var"):
             details.signature = collapse(f"{keyword} {details.signature}".encode())
         return details
+
+
+def _describe_assignment(source: bytes, node: Node) -> Details | None:
+    """`exports.f = function`, `Foo.prototype.m = function`, `obj.m = () => …` (CommonJS)."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    chain = callee_name(left) if left is not None else ""
+    parts = chain.split(".")
+    if right is None or len(parts) < 2 or parts[0] in ("self", "super()"):
+        return None
+    owner_parts = parts[:-1]
+    if owner_parts in (["exports"], ["module", "exports"]):
+        owner_parts = []
+    elif owner_parts[-1] == "prototype":
+        owner_parts.pop()
+    if len(owner_parts) > 1:
+        return None
+    owner = owner_parts[0] if owner_parts else ""
+    body = right.child_by_field_name("body")
+    statement = node.parent if node.parent is not None else node
+    return Details(
+        name=parts[-1],
+        signature=header(source, node.start_byte, body.start_byte if body else node.end_byte),
+        doc=_doc(statement),
+        owner=owner,
+        kind=SymbolKind.METHOD if owner else SymbolKind.FUNCTION,
+        owner_defined_here=bool(owner),
+    )
 
 
 def _is_require(value: Node) -> bool:

@@ -226,3 +226,29 @@ def test_overlong_names_are_left_out() -> None:
     assert [s.id for s in facts.symbols] == ["long.js", "long.js::C"]
     assert [r.name for r in facts.references] == ["short"]
     assert all(len(s.signature) <= 200 for s in facts.symbols)
+
+
+def test_commonjs_assignments_define_functions_and_methods() -> None:
+    source = b"""\
+/** Adds. */
+exports.add = function add(a, b) { return helper(a); };
+module.exports.sub = (a) => a;
+function Foo() {}
+Foo.prototype.bar = function() { this.baz(); };
+Foo.baz = function() {};
+unknown.x = function() {};
+a.b.c = function() {};
+"""
+    facts = LANGUAGE.extract("m.js", source)
+    assert [(s.id, s.kind, s.span, s.signature, s.doc) for s in facts.symbols] == [
+        ("m.js", SymbolKind.MODULE, (1, 8), "", ""),
+        ("m.js::add", SymbolKind.FUNCTION, (2, 2), "exports.add = function add(a, b)", "Adds."),
+        ("m.js::sub", SymbolKind.FUNCTION, (3, 3), "module.exports.sub = (a) =>", ""),
+        ("m.js::Foo", SymbolKind.FUNCTION, (4, 4), "function Foo()", ""),
+        ("m.js::Foo.bar", SymbolKind.METHOD, (5, 5), "Foo.prototype.bar = function()", ""),
+        ("m.js::Foo.baz", SymbolKind.METHOD, (6, 6), "Foo.baz = function()", ""),
+    ]
+    assert [(r.scope, r.name) for r in facts.references] == [
+        ("m.js::add", "helper"),
+        ("m.js::Foo.bar", "self.baz"),
+    ]
