@@ -170,7 +170,7 @@ def _excluded(profile: StyleProfile, path: str) -> bool:
     patterns = profile.declared.exclude
     if not patterns:
         return False
-    return bool(pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path))
+    return bool(pathspec.GitIgnoreSpec.from_lines(patterns).match_file(path))
 
 
 def _evidence(convention: Convention) -> str:

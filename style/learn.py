@@ -19,7 +19,7 @@ import pathspec
 
 from style.conventions import enforceable
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
-from style.paths import is_skipped
+from style.paths import is_skipped, is_test_path
 
 Z = 1.645  # one-sided 95 %
 MIN_FILES = 8
@@ -134,26 +134,30 @@ def profile_from_observations(
     """Learn a profile from per-file observations (no parsing: fast enough for hold-out)."""
     declared = declared or DeclaredConfig()
     excluded = _excluder(declared.exclude)
+    chosen = [
+        observations[path]
+        for path in sorted(observations)
+        if not is_skipped(path) and (excluded is None or not excluded.match_file(path))
+    ]
+    chosen = [obs for obs in chosen if obs.counts or obs.line_lengths]
+    exceptions = _exceptions(chosen)
     tallies: dict[str, dict[str, _Tally]] = {}
-    names: dict[str, Counter[tuple[str, str]]] = {}
     maxima: list[int] = []
-    used = 0
-    for path in sorted(observations):
-        if is_skipped(path) or (excluded is not None and excluded.match_file(path)):
-            continue
-        obs = observations[path]
-        if not obs.counts and not obs.line_lengths:
-            continue
-        used += 1
+    for obs in chosen:
         if obs.line_lengths:
             maxima.append(max(obs.line_lengths))
-        scopes = ["", *_scopes_of(path)]
+        scopes = ["", *_scopes_of(obs.path)]
         for name, (vote, sole) in obs.votes.items():
+            skip = exceptions.get(name)
+            if skip and not skip.isdisjoint(obs.names.get(name, ())):
+                vote, sole = _votes_without(obs.names[name], skip)
+                if vote is None and sole is None:
+                    continue
             example = None
             snippet = ""
             if vote is not None:
                 lines = obs.examples.get(name, {}).get(vote, ())
-                example = f"{path}:{lines[0]}" if lines else path
+                example = f"{obs.path}:{lines[0]}" if lines else obs.path
                 snippet = obs.snippets.get(name, {}).get(vote, "")
             per_scope = tallies.setdefault(name, {})
             for scope in scopes:
@@ -161,20 +165,48 @@ def profile_from_observations(
                 if tally is None:
                     tally = per_scope[scope] = _Tally()
                 tally.add(vote, sole, example, snippet)
-        for name, seen in obs.names.items():
-            names.setdefault(name, Counter()).update(seen.items())
     conventions: list[Convention] = []
     for name in sorted(tallies):
-        conventions.extend(_conventions_for(name, tallies[name], names.get(name), declared))
+        conventions.extend(
+            _conventions_for(name, tallies[name], exceptions.get(name, set()), declared)
+        )
     conventions.append(_line_length(maxima, declared))
-    return StyleProfile(tuple(conventions), files=used, declared=declared)
+    return StyleProfile(tuple(conventions), files=len(chosen), declared=declared)
+
+
+def _exceptions(chosen: list[Observations]) -> dict[str, set[str]]:
+    """Per naming convention, the names that break the majority shape yet recur in
+    several files: framework hooks and overrides (`handleEvent`), not anyone's taste."""
+    names: dict[str, Counter[tuple[str, str]]] = {}
+    shapes: dict[str, Counter[str]] = {}
+    for obs in chosen:
+        for name, seen in obs.names.items():
+            names.setdefault(name, Counter()).update(seen.items())
+            shapes.setdefault(name, Counter()).update(seen.values())
+    exceptions: dict[str, set[str]] = {}
+    for name, counter in names.items():
+        majority = shapes[name].most_common(1)[0][0]
+        recurring = {
+            n
+            for (n, shape), files in counter.items()
+            if shape != majority and files >= EXCEPTION_MIN_FILES
+        }
+        if recurring:
+            exceptions[name] = recurring
+    return exceptions
+
+
+def _votes_without(seen: Mapping[str, str], skip: set[str]) -> tuple[str | None, str | None]:
+    shapes = Counter(shape for name, shape in seen.items() if name not in skip)
+    if not shapes:
+        return None, None
+    ranked = shapes.most_common(2)
+    vote = None if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ranked[0][0]
+    return vote, ranked[0][0] if len(ranked) == 1 else None
 
 
 def _conventions_for(
-    name: str,
-    per_scope: dict[str, _Tally],
-    names: Counter[tuple[str, str]] | None,
-    declared: DeclaredConfig,
+    name: str, per_scope: dict[str, _Tally], exceptions: set[str], declared: DeclaredConfig
 ) -> list[Convention]:
     forced = declared.values.get(name)
     root = per_scope[""]
@@ -192,14 +224,22 @@ def _conventions_for(
         children = [per_scope[s] for s in overrides if _parent(s, overrides) == scope]
         if children:
             overrides[scope] = _decide(name, per_scope[scope].minus(children))
-    top = [per_scope[s] for s in overrides if not _parent(s, overrides)]
-    root_decision = _decide(name, root.minus(top), forced)
-    result = [_convention(name, "", root_decision, root, names, declared)]
+    top = [s for s in overrides if not _parent(s, overrides)]
+    root_decision = _decide(name, root.minus(per_scope[s] for s in top), forced)
+    main = _main_scope(root, top, overrides, per_scope)
+    if not root_decision.committed and main:
+        # The repository's bulk lives in one directory (`pkg/` beside `tests/`): its
+        # rule is the repository's rule, the other directories are the exceptions.
+        merged = _decide(name, root.minus(per_scope[s] for s in top if s != main))
+        if merged.committed and merged.value == overrides[main].value:
+            root_decision = merged
+            del overrides[main]
+    result = [_convention(name, "", root_decision, root, exceptions, declared)]
     for scope, decision in sorted(overrides.items()):
         parent = _parent(scope, overrides)
         if decision.same_as(overrides[parent] if parent else root_decision):
             continue
-        result.append(_convention(name, scope, decision, per_scope[scope], names, declared))
+        result.append(_convention(name, scope, decision, per_scope[scope], exceptions, declared))
     return result
 
 
@@ -220,6 +260,20 @@ def _differs(decision: _Decision, parent: _Decision, tally: _Tally) -> bool:
     return parent.enforced and tally.files - clean > ENFORCE_TOLERANCE * tally.files
 
 
+def _main_scope(
+    root: _Tally, top: list[str], overrides: Mapping[str, _Decision], per_scope: dict[str, _Tally]
+) -> str:
+    voters = sum(n for n in root.votes.values() if n > 0)
+    committed = [s for s in top if overrides[s].committed]
+    if not committed:
+        return ""
+    best = max(
+        committed,
+        key=lambda s: (not is_test_path(s + "x.py"), sum(per_scope[s].votes.values()), s),
+    )
+    return best if 2 * sum(per_scope[best].votes.values()) >= voters else ""
+
+
 def _parent(scope: str, overrides: Mapping[str, _Decision]) -> str:
     best = ""
     for other in overrides:
@@ -233,17 +287,10 @@ def _convention(
     scope: str,
     decision: _Decision,
     tally: _Tally,
-    names: Counter[tuple[str, str]] | None,
+    exceptions: set[str],
     declared: DeclaredConfig,
 ) -> Convention:
     is_declared = not scope and name in declared.values
-    exceptions: tuple[str, ...] = ()
-    if names and decision.committed and "naming." in name:
-        exceptions = tuple(
-            sorted(
-                n for (n, v), c in names.items() if v != decision.value and c >= EXCEPTION_MIN_FILES
-            )
-        )
     return Convention(
         name=name,
         value=decision.value,
@@ -256,7 +303,7 @@ def _convention(
         abstained=not decision.committed,
         reason=decision.reason,
         enforced=decision.enforced,
-        exceptions=exceptions,
+        exceptions=tuple(sorted(exceptions)) if decision.committed else (),
         source=declared.sources.get(name, "") if is_declared else "",
         example=tally.snippets.get(decision.value, ""),
     )
@@ -292,7 +339,7 @@ def _line_length(maxima: list[int], declared: DeclaredConfig) -> Convention:
     return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
 
 
-def _excluder(patterns: tuple[str, ...]) -> pathspec.PathSpec | None:  # type: ignore[type-arg]
+def _excluder(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
     if not patterns:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)

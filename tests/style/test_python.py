@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from style.python import Item, annotation_value, docstring_style, scan
+
+
+def items(path: str, source: str, convention: str) -> list[tuple[str, int]]:
+    return [(i.value, i.line) for i in scan(path, source).items if i.convention == convention]
+
+
+def values(path: str, source: str, convention: str) -> Counter[str]:
+    return Counter(v for v, _ in items(path, source, convention))
+
+
+def test_quotes_count_only_free_choices() -> None:
+    source = '''"""Docstring with 'quotes'."""
+A = "double"
+B = 'single'
+C = "it's"
+D = 'say "hi"'
+E = b"bytes"
+F = r'raw'
+G = """triple"""
+'''
+    assert items("m.py", source, "quotes") == [
+        ("double", 2),
+        ("single", 3),
+        ("double", 6),
+        ("single", 7),
+    ]
+
+
+def test_indentation_step() -> None:
+    source = "def f():\n  if True:\n    return 1\n"
+    assert values("m.py", source, "indent") == Counter({"spaces-2": 2})
+    tabs = "def f():\n\treturn 1\n"
+    assert values("m.py", tabs, "indent") == Counter({"tabs": 1})
+
+
+def test_trailing_commas_only_in_exploded_brackets() -> None:
+    source = """x = call(
+    1,
+    2,
+)
+y = call(
+    1,
+    2
+)
+z = call(
+    1, 2
+)
+w = items[
+    0
+]
+t = (
+    1
+)
+v = call(
+    x for x in y
+)
+"""
+    assert items("m.py", source, "trailing_commas") == [("trailing", 3), ("none", 7)]
+
+
+def test_naming_per_kind_skips_roles_and_dunders() -> None:
+    source = """MAX_SIZE = 3
+default_name = "x"
+T = TypeVar("T")
+
+
+class Widget:
+    def render_item(self): ...
+    def setUp(self): ...
+    def visit_Name(self, node): ...
+    def __init__(self): ...
+    def fetchIt(self): ...  # noqa: N802
+
+
+def build_widget(): ...
+def buildWidget(): ...
+"""
+    found = [(i.convention, i.value, i.name) for i in scan("pkg/m.py", source).items]
+    naming = [f for f in found if f[0].startswith("naming.")]
+    assert naming == [
+        ("naming.constant", "UPPER_CASE", "MAX_SIZE"),
+        ("naming.constant", "snake_case", "default_name"),
+        ("naming.class", "PascalCase", "Widget"),
+        ("naming.method", "snake_case", "render_item"),
+        ("naming.function", "snake_case", "build_widget"),
+        ("naming.function", "camelCase", "buildWidget"),
+    ]
+
+
+def test_test_functions_have_their_own_naming_and_framework() -> None:
+    source = """import unittest
+
+
+def test_adds_numbers():
+    assert 1
+
+
+class TestThing(unittest.TestCase):
+    def test_it(self):
+        self.assertTrue(1)
+
+
+class TestPlain:
+    def test_other(self):
+        assert 1
+"""
+    scanned = scan("tests/test_thing.py", source).items
+    assert [(i.value, i.line) for i in scanned if i.convention == "tests.framework"] == [
+        ("pytest", 4),
+        ("unittest", 8),
+        ("pytest", 13),
+    ]
+    assert {i.value for i in scanned if i.convention == "naming.test_function"} == {"snake_case"}
+    assert [i.value for i in scanned if i.convention == "tests.file_naming"] == ["test_prefix"]
+    assert [i.value for i in scanned if i.convention == "tests.layout"] == ["tests_dir"]
+    assert not [i for i in scanned if i.convention.startswith("docstring.")]
+
+
+def test_docstring_presence_for_public_definitions_only() -> None:
+    source = '''"""Module."""
+
+
+class Public:
+    """Doc."""
+
+    def method(self):
+        return 1
+
+    def _private(self):
+        return 2
+
+
+def function():
+    """Doc."""
+
+
+def _hidden():
+    pass
+'''
+    scanned = scan("pkg/m.py", source).items
+    found = sorted(
+        (i.convention, i.value) for i in scanned if i.convention.startswith("docstring.")
+    )
+    assert found == [
+        ("docstring.class", "present"),
+        ("docstring.function", "present"),
+        ("docstring.method", "missing"),
+        ("docstring.module", "present"),
+    ]
+
+
+def test_docstring_styles() -> None:
+    google = "Do it.\n\nArgs:\n    x: the thing.\n\nReturns:\n    Nothing.\n"
+    numpy = "Do it.\n\nParameters\n----------\nx : int\n    The thing.\n"
+    rest = "Do it.\n\n:param x: the thing.\n:returns: nothing.\n"
+    plain = "Do it.\n\nThe thing x is used\nfor everything.\n"
+    assert docstring_style(google, True) == "google"
+    assert docstring_style(numpy, True) == "numpy"
+    assert docstring_style(rest, True) == "rest"
+    assert docstring_style(plain, True) == "plain"
+    assert docstring_style("One line.", True) is None
+    assert docstring_style(plain, False) is None
+
+
+def test_annotation_coverage() -> None:
+    import ast
+
+    def value(source: str, method: bool = False) -> str:
+        node = ast.parse(source).body[0]
+        assert isinstance(node, ast.FunctionDef)
+        return annotation_value(node, method=method)
+
+    assert value("def f(a: int) -> int: ...") == "full"
+    assert value("def f(a: int): ...") == "partial"
+    assert value("def f(a): ...") == "none"
+    assert value("def f(self, a: int) -> None: ...", method=True) == "full"
+    assert value("def __init__(self, a: int): ...", method=True) == "full"
+
+
+def test_annotations_item_spans_the_signature() -> None:
+    source = "def f(\n    a,\n    b,\n):\n    return a\n"
+    (item,) = [i for i in scan("pkg/m.py", source).items if i.convention == "annotations"]
+    assert item == Item("annotations", "none", 1, "f", 4)
+
+
+def test_future_import_optional_syntax_and_string_formatting() -> None:
+    source = """from __future__ import annotations
+
+from typing import Optional
+
+
+def f(a: Optional[int], b: int | None, c: str) -> str:
+    print("%s" % a, "{}".format(b), f"{c}", "100%")
+    return c
+"""
+    assert items("pkg/m.py", source, "future_annotations") == [("present", 1)]
+    assert values("pkg/m.py", source, "optional_syntax") == Counter({"Optional": 1, "pipe": 1})
+    assert values("pkg/m.py", source, "string_format") == Counter(
+        {"percent": 1, "format": 1, "fstring": 1}
+    )
+
+
+def test_print_versus_logging_only_in_library_code() -> None:
+    source = (
+        "import logging\nlog = logging.getLogger()\n\ndef f():\n    print(1)\n    log.info('x')\n"
+    )
+    assert values("pkg/core.py", source, "output") == Counter({"print": 1, "logging": 1})
+    assert values("pkg/cli.py", source, "output") == Counter()
+    assert values("tests/test_core.py", source, "output") == Counter()
+    assert values("scripts/tool.py", source, "output") == Counter()
+
+
+def test_exception_style() -> None:
+    source = """def f():
+    try:
+        pass
+    except:
+        raise ValueError
+    try:
+        pass
+    except OSError as exc:
+        raise RuntimeError("failed") from exc
+    raise NotImplementedError
+"""
+    assert items("pkg/m.py", source, "exceptions.bare") == [("bare", 4), ("typed", 8)]
+    assert items("pkg/m.py", source, "exceptions.message") == [("no_message", 5), ("message", 9)]
+
+
+def test_import_style() -> None:
+    source = """from pkg.models import User, Group
+from pkg import utils
+from . import helpers
+from .views import a
+from .views import b
+import pkg.extra
+"""
+    assert values("pkg/m.py", source, "imports.relative") == Counter({"absolute": 2, "relative": 3})
+    assert values("pkg/m.py", source, "imports.form") == Counter({"from": 2, "import": 1})
+    assert items("pkg/m.py", source, "imports.names") == [("grouped", 1), ("one_per_line", 5)]
+
+
+def test_unparsable_file_yields_nothing() -> None:
+    assert scan("m.py", "def (:\n").items == ()
