@@ -58,10 +58,20 @@ XARRAY_PINS = ("numpy==1.23.5", "packaging==23.1", "pandas==1.5.3", "pytest==7.4
                "setuptools==68.0.0", "dask==2022.8.1",
                "bottleneck==1.3.7")  # fmt: skip
 
+SEABORN_PINS = ("contourpy==1.1.0", "cycler==0.11.0", "fonttools==4.42.1",
+                "kiwisolver==1.4.5", "matplotlib==3.7.2", "numpy==1.25.2", "packaging==23.1",
+                "pandas==2.0.0", "pillow==10.0.0", "pyparsing==3.0.9", "pytest==7.4.4",
+                "python-dateutil==2.8.2", "pytz==2023.3.post1", "scipy==1.11.2",
+                "six==1.16.0", "tzdata==2023.1")  # fmt: skip
+
 # instance_id -> how its environment is built (the README's install notes, the specs' pins)
 TASKS: dict[str, EnvSpec] = {
     "pallets__flask-5063": EnvSpec(requirements=("requirements/tests.txt",), packages=FLASK_PINS),
     "pallets__flask-4992": EnvSpec(requirements=("requirements/tests.txt",), packages=FLASK_PINS),
+    "mwaskom__seaborn-3010": EnvSpec(packages=SEABORN_PINS),
+    "pylint-dev__pylint-7080": EnvSpec(
+        requirements=("requirements_test_min.txt",), packages=("py==1.11.0",)
+    ),
     "pydata__xarray-4094": EnvSpec(
         packages=XARRAY_PINS,
         variables=(("SETUPTOOLS_SCM_PRETEND_VERSION", "0.15.2"),),

@@ -48,6 +48,7 @@ class EnvSpec:
     """How to build a repository's virtualenv (all of it is part of the cache key)."""
 
     install_project: bool = True  # `pip install <repo>` (non-editable; see module docstring)
+    extras: tuple[str, ...] = ()  # the project's extras: ("test",) installs `<repo>[test]`
     requirements: tuple[str, ...] = ()  # requirement files inside the repository, `-r` each
     packages: tuple[str, ...] = ("pytest",)  # extra requirements, e.g. "pytest==7.4.4"
     pip_args: tuple[str, ...] = ()  # e.g. ("--no-index", "--find-links", "/wheels")
@@ -206,7 +207,8 @@ def _build(
     install = [str(venv / "bin" / "python"), "-m", "pip", "install", *spec.pip_args]
     for requirement in spec.requirements:
         install += ["-r", str(source / requirement)]
-    install += [*spec.packages, *([str(source)] if spec.install_project else [])]
+    extras = f"[{','.join(spec.extras)}]" if spec.extras else ""
+    install += [*spec.packages, *([f"{source}{extras}"] if spec.install_project else [])]
     steps = [[str(python), "-m", "venv", str(venv)]]
     if spec.requirements or spec.packages or spec.install_project:
         steps.append(install)
@@ -231,6 +233,9 @@ def _check_spec(spec: EnvSpec) -> None:
             raise SandboxError(f"invalid environment variable name {name[:60]!r}")
         if is_secret(name):
             raise SandboxError(f"refusing to pass secret-looking variable {name} into a sandbox")
+    for extra in spec.extras:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", extra):
+            raise SandboxError(f"invalid extra name {extra[:60]!r}")
     for requirement in spec.requirements:
         path = Path(requirement)
         if path.is_absolute() or ".." in path.parts:

@@ -47,6 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-install-project", action="store_true", help="install dependencies only"
     )
     parser.add_argument(
+        "--extra", action="append", default=[], metavar="NAME",
+        help="the project's extra to install with it, e.g. test (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
         "--set-env", action="append", default=[], metavar="NAME=VALUE",
         help="variable for setup and test runs (repeatable; secrets are refused)",
     )  # fmt: skip
@@ -90,6 +94,7 @@ def _spec(args: argparse.Namespace) -> EnvSpec:
         variables.append((name, value))
     return EnvSpec(
         install_project=not args.no_install_project,
+        extras=tuple(args.extra),
         requirements=tuple(args.requirement),
         packages=tuple(args.package if args.package is not None else ["pytest"]),
         variables=tuple(variables),
