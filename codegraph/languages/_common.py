@@ -177,8 +177,9 @@ class FactsBuilder:
                 )
             ),
             references=tuple(
-                dict.fromkeys(
-                    Reference(kind, explicit or scope, name, line)
+                Reference(*key)
+                for key in dict.fromkeys(
+                    (kind, explicit or scope, name, line)
                     for scope, (kind, name, line, explicit) in self._scoped(
                         scopes, [(r[0], r[1:]) for r in self._refs]
                     )

@@ -10,6 +10,7 @@ without extension), bare specifiers stay as written.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -27,6 +28,7 @@ from codegraph.languages._common import (
 )
 from codegraph.model import EdgeKind, FileFacts, SymbolKind, Visibility
 
+_DOTTED = re.compile(r"[\w$#]+(?:\.[\w$#]+)+\Z")
 SCRIPT_EXTENSIONS = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 
 # Patterns both grammars share; `@variable` only at the top level of the program.
@@ -77,6 +79,16 @@ def resolve_specifier(path: str, spec: str) -> str:
 
 def callee_name(node: Node) -> str:
     """`a.b.c` as written, `this.m` → `self.m`, `super.m` → `super().m`; "" when not dotted."""
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "member_expression":
+        # most chains are plain identifiers: read them from the text in one step
+        raw = "".join(text(node).split())
+        if _DOTTED.match(raw):
+            head, _, rest = raw.partition(".")
+            if head == "this":
+                return "self." + rest
+            return "super()." + rest if head == "super" else raw
     parts: list[str] = []
     while node.type == "member_expression":
         prop = node.child_by_field_name("property")
