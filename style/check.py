@@ -13,6 +13,7 @@ from style.conventions import FILE_LEVEL, deviation, value_phrase
 from style.errors import StyleError
 from style.fixes import optional_fixes, quote_fixes
 from style.model import Convention, Finding, Fix, StyleProfile
+from style.naming import convert
 from style.observe import scan_source
 from style.paths import is_skipped, language_of
 from style.python import Item
@@ -53,7 +54,7 @@ def check_source(
             path=path,
             line=line,
             convention=item.convention,
-            message=deviation(convention.name, item.value, convention.value, item.name),
+            message=_message(convention, item.value, item.name),
             evidence=_evidence(convention),
             fix=fix,
             expected=convention.value,
@@ -110,7 +111,7 @@ def check_diff(
         }
         if added:
             findings.extend(check_source(profile, path, source, changed_lines=added))
-    return findings
+    return sorted(findings, key=lambda f: (f.path, f.line, f.convention))
 
 
 def _convention_for(profile: StyleProfile, name: str, path: str) -> Convention | None:
@@ -171,6 +172,15 @@ def _excluded(profile: StyleProfile, path: str) -> bool:
     if not patterns:
         return False
     return bool(pathspec.GitIgnoreSpec.from_lines(patterns).match_file(path))
+
+
+def _message(convention: Convention, found: str, name: str) -> str:
+    text = deviation(convention.name, found, convention.value, name)
+    if name and "naming." in convention.name:
+        suggestion = convert(name, convention.value)
+        if suggestion and suggestion != name:
+            text += f" (e.g. `{suggestion}`)"
+    return text
 
 
 def _evidence(convention: Convention) -> str:
