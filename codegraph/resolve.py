@@ -200,7 +200,15 @@ class _Resolver:
                     return found
             first = False
             current = parent_id(current)
-        return self.lookup_in_scope(path, path, name, depth) or self.builtin(name)
+        found = self.lookup_in_scope(path, path, name, depth)
+        if found is None:
+            # Decorators, defaults and annotations of a method run in the class body.
+            owner = parent_id(scope)
+            symbol = table.symbols.get(scope)
+            if symbol is not None and symbol.kind is SymbolKind.METHOD and owner is not None:
+                member = table.members.get(owner, {}).get(name)
+                found = ("sym", member) if member is not None else None
+        return found or self.builtin(name)
 
     def builtin(self, name: str) -> Value | None:
         if self.python and name in BUILTINS:

@@ -245,6 +245,16 @@ class _Extractor:
             index = self.function_index(self.scopes.parents[index])
         return False
 
+    def in_method(self, index: int) -> bool:
+        """True when a method encloses `index`, so `self` and `cls` name its class."""
+        scopes = self.scopes
+        while index >= 0:
+            parent = scopes.parents[index]
+            if parent >= 0 and scopes.is_class[parent] and not scopes.is_class[index]:
+                return True
+            index = parent
+        return False
+
     def add_local(self, pos: int, names: list[str]) -> None:
         index = self.function_index(self.scopes.index_at(pos))
         self.locals.setdefault(index, set()).update(names)
@@ -484,7 +494,10 @@ class _Extractor:
             return
         index = self.scopes.index_at(node.start_byte)
         head = name.partition(".")[0]
-        if head in self.local_names and head not in _SELF_NAMES and self.is_local(index, head):
+        if head in _SELF_NAMES and self.in_method(index):
+            if name == head and kind is EdgeKind.REFERENCES:
+                return  # the instance itself passed around
+        elif head in self.local_names and self.is_local(index, head):
             # A local used as a value says nothing about definitions. Calls on it are
             # kept: a typed local resolves them, and a method name still has candidates.
             dotted_use, bound = "." in name, head in self.bound_names

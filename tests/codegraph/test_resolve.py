@@ -393,3 +393,25 @@ def test_resolution_does_not_depend_on_hash_seed(make_repo):
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1]
     assert "save" in json.dumps(outputs[0]["z.py"])
+
+
+def test_method_headers_see_the_class_body_and_plain_functions_have_no_self(make_repo):
+    root = make_repo(
+        {
+            "m.py": (
+                "class Plot:\n"
+                "    def synchronized(f):\n"
+                "        return f\n"
+                "    @synchronized\n"
+                "    def draw(self):\n"
+                "        pass\n"
+                "def build(cls):\n"
+                "    return cls()\n"
+                "def describe(self):\n"
+                "    return self.name\n"
+            )
+        }
+    )
+    _, res = resolve_repo(root)
+    assert ("m.py::Plot.draw", "m.py::Plot.synchronized") in edges_of(res, EdgeKind.REFERENCES)
+    assert res["m.py"].unresolved == ()
