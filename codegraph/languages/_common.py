@@ -222,7 +222,7 @@ class FactsBuilder:
             ):
                 continue  # part of a function's body or of an initializer
             details = describe(cand.kind, cand.node)
-            if details is None or not details.name or len(details.name) > MAX_NAME:
+            if details is None or not _valid_name(details.name, cand.kind):
                 continue
             if details.owner_defined_here and details.owner not in self.qualnames:
                 continue
@@ -285,6 +285,13 @@ class FactsBuilder:
                 open_scopes.pop()
             out.append((open_scopes[-1][1] if open_scopes else self.path, payload))
         return out
+
+
+def _valid_name(name: str, kind: str) -> bool:
+    """Ids split on `.` and `::`: a computed or quoted member name cannot be part of one."""
+    if not name or len(name) > MAX_NAME or ":" in name or any(c.isspace() for c in name):
+        return False
+    return kind == NAMESPACE or "." not in name
 
 
 def text(node: Node | None) -> str:

@@ -259,6 +259,8 @@ class ScriptLanguage:
         if name_node is None:
             return None
         name = text(name_node)
+        if name_node.type == "string":
+            name = name[1:-1]
         body = node.child_by_field_name("body")
         value = node.child_by_field_name("value")
         start = _start_after_decorators(node)

@@ -252,3 +252,10 @@ a.b.c = function() {};
         ("m.js::add", "helper"),
         ("m.js::Foo.bar", "self.baz"),
     ]
+
+
+def test_computed_and_quoted_member_names_that_would_break_ids_are_skipped() -> None:
+    source = b"class C {\n  [Symbol.iterator]() {}\n  'a.b'() {}\n  'ok'() { go(); }\n}\n"
+    facts = LANGUAGE.extract("c.js", source)
+    assert [s.id for s in facts.symbols] == ["c.js", "c.js::C", "c.js::C.ok"]
+    assert [(r.scope, r.name) for r in facts.references] == [("c.js::C.ok", "go")]
