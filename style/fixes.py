@@ -51,7 +51,7 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
 
     Safe means inside an annotation of a file with `from __future__ import annotations`,
     or anywhere when the project targets Python >= 3.10; an `X` holding a string
-    (a forward reference) is left alone without the future import.
+    (a forward reference) is left alone.
     """
     try:
         tree = ast.parse(source)
@@ -77,10 +77,8 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
         if not (modern or in_annotation):
             continue
         inner = node.slice
-        if not future and any(
-            isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(inner)
-        ):
-            continue
+        if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(inner)):
+            continue  # `"Node" | None` is an error for type checkers and at runtime
         text = ast.get_source_segment(source, inner)
         if text is None or isinstance(inner, ast.Tuple | ast.Lambda | ast.NamedExpr | ast.IfExp):
             continue

@@ -12,6 +12,8 @@ from style.python import Item, Scan
 MAX_SOURCE_CHARS = 2_000_000
 _EXAMPLES_PER_VALUE = 3
 _SNIPPET_CHARS = 80
+# conventions about the file's name or place: the example is the path itself
+_ABOUT_PATH = frozenset({"naming.module", "tests.file_naming", "tests.layout"})
 
 
 def scan_source(path: str, source: str) -> Scan:
@@ -57,7 +59,11 @@ def summarize(
         examples={c: {v: tuple(lines) for v, lines in vs.items()} for c, vs in examples.items()},
         line_lengths=dict(Counter(length for _, length in line_lengths)),
         snippets={
-            c: {v: _snippet(lines, found[0]) for v, found in vs.items() if found}
+            c: {
+                v: path if c in _ABOUT_PATH else _snippet(lines, found[0])
+                for v, found in vs.items()
+                if found
+            }
             for c, vs in examples.items()
         }
         if lines
