@@ -152,3 +152,9 @@ def test_a_failing_install_says_which_step_and_leaves_no_partial_venv(
     with pytest.raises(SandboxError, match=r"environment setup failed: .*pip install"):
         prepare_environment(repo, spec, choose_sandbox("bwrap"), cache_dir=tmp_path)
     assert [p.name for p in (tmp_path / "envs").iterdir()] == [f"{env_key(repo, spec)}.lock"]
+
+
+def test_extras_must_be_plain_names(make_repo) -> None:
+    repo = make_repo({"setup.py": ""})
+    with pytest.raises(SandboxError, match="invalid extra name"):
+        prepare_environment(repo, EnvSpec(extras=("test]; rm -rf /",)), choose_sandbox("bwrap"))
