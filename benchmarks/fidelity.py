@@ -8,7 +8,9 @@ tests FAIL_TO_PASS + PASS_TO_PASS (sampled when large) in real bwrap, for three 
 - the gold `patch`: must be verified, every FAIL_TO_PASS fail→pass, PASS_TO_PASS kept;
 - an empty patch: must not be verified;
 - a wrong patch (a comment-only edit of the file the gold patch fixes: it applies, but
-  fixes nothing): must not be verified.
+  fixes nothing): must not be verified;
+- a broken patch (the gold patch plus a module-level `raise` atop that file: the tests
+  that import it regress): must not be verified.
 
 The environment (a venv per task, network on) is built once and cached under
 `benchmarks/.work/fidelity/data`; the baseline run is cached too, so the wrong patch only
@@ -35,7 +37,7 @@ from typing import Any
 
 import unidiff
 
-from executor import Change, EnvSpec, Evidence, Limits, verify
+from executor import Change, EnvSpec, Evidence, Limits, create_workspace, verify
 from executor.environment import prepare_environment
 from executor.sandbox import choose_sandbox
 
@@ -47,6 +49,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "fidelity"
 COMMAND = "nice -n 10 .venv/bin/python -m benchmarks.fidelity --write"
 MAX_PASS_TO_PASS = 60
+PATCHES = ("gold", "empty", "wrong", "broken")
 LIMITS = Limits(memory_mb=8192, cpu_seconds=1800, wall_seconds=1800.0)
 
 FLASK_PINS = ("setuptools==70.0.0", "click==8.1.3", "itsdangerous==2.1.2", "Jinja2==3.1.2",
@@ -146,6 +149,19 @@ def wrong_patch(repo: Path, gold: str) -> str:
     return "".join(lines)
 
 
+def broken_patch(repo: Path, gold: str) -> str:
+    """The gold patch plus a module-level `raise` atop the file it fixes: it applies, and
+    every test importing that module now errors, so kept tests regress."""
+    path = unidiff.PatchSet(gold)[0].path
+    with create_workspace(repo) as workspace:
+        workspace.apply(gold)
+        target = workspace.path / path
+        target.write_text(
+            'raise RuntimeError("patchwright fidelity: broken")\n' + target.read_text()
+        )
+        return workspace.diff()
+
+
 def test_ids(task: dict[str, Any]) -> tuple[list[str], list[str]]:
     """FAIL_TO_PASS and (sampled) PASS_TO_PASS, without the ids SWE-bench's log parser cut
     at a space (`test_x[a-f("b",` names no test)."""
@@ -175,6 +191,7 @@ def run_task(task: dict[str, Any], spec: EnvSpec) -> Run:
             "gold": task["patch"],
             "empty": "",
             "wrong": wrong_patch(repo, task["patch"]),
+            "broken": broken_patch(repo, task["patch"]),
         }
         for name, patch in patches.items():
             started = time.perf_counter()
@@ -201,26 +218,27 @@ def run_task(task: dict[str, Any], spec: EnvSpec) -> Run:
 
 def expected(run: Run, fail: Sequence[str]) -> bool:
     """Gold verified with every FAIL_TO_PASS fixed and every kept test kept; others not."""
-    gold, empty, wrong = (run.verdicts.get(k) for k in ("gold", "empty", "wrong"))
-    if gold is None or empty is None or wrong is None:
+    gold, empty, wrong, broken = (run.verdicts.get(k) for k in PATCHES)
+    if gold is None or empty is None or wrong is None or broken is None:
         return False
     rows = {row.id: row.change for row in gold.tests}
     fixed = all(rows.get(test) is Change.FIXED for test in fail)
     kept = all(c in (Change.FIXED, Change.KEPT) for c in rows.values())
-    return gold.verified and fixed and kept and not empty.verified and not wrong.verified
+    others = (empty, wrong, broken)
+    return gold.verified and fixed and kept and not any(e.verified for e in others)
 
 
 def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float) -> str:
     lines = [
-        "| task | tests (F2P + P2P) | env build | gold | empty | wrong | as expected |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| task | tests (F2P + P2P) | env build | gold | empty | wrong | broken | as expected |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for run in runs:
         if run.error:
-            lines.append(f"| {run.instance_id} | – | – | could not run: {run.error} | | | no |")
+            lines.append(f"| {run.instance_id} | – | – | could not run: {run.error} | | | | no |")
             continue
         cells = []
-        for name in ("gold", "empty", "wrong"):
+        for name in PATCHES:
             evidence = run.verdicts[name]
             verdict = "verified" if evidence.verified else "not verified"
             cells.append(f"{verdict} ({evidence.reason}; {run.seconds[name]:.0f} s)")
@@ -238,8 +256,9 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
         f"FAIL_TO_PASS + PASS_TO_PASS (a fixed random sample of {MAX_PASS_TO_PASS} when "
         "larger), real bwrap sandbox, network off for the tests, the task's venv built "
         "once with the network on and reused read-only. *wrong* = a comment-only edit of "
-        "the file the gold patch fixes. Times are per verification (the baseline run is "
-        "cached after the gold patch's; env build is the first, uncached setup).\n\n"
+        "the file the gold patch fixes; *broken* = the gold patch plus a module-level "
+        "`raise` atop that file. Times are per verification (the baseline run is cached "
+        "after the gold patch's; env build is the first, uncached setup).\n\n"
         + "\n".join(lines)
         + f"\n\nNot run here:\n{skipped}\n\nWhole run {elapsed / 60:.1f} min. "
         f"Reproduce: `{COMMAND}` (mirrors fetched under {MIRRORS}; first run needs PyPI).\n"
