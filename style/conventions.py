@@ -97,14 +97,22 @@ _VALUES: dict[str, str] = {
     "full": "full",
     "message": "always",
     "no_message": "no",
-    "trailing": "always",
-    "none": "never",
 }
+
+# values whose wording depends on the convention
+_SPECIFIC: dict[tuple[str, str], str] = {
+    ("trailing_commas", "trailing"): "always",
+    ("trailing_commas", "none"): "never",
+}
+
+
+def _value(name: str, value: str) -> str:
+    return _SPECIFIC.get((name.removeprefix("js."), value)) or _VALUES.get(value, value)
 
 
 def describe(name: str, value: str) -> str:
     """A short human phrase for one convention's value, for messages and prompts."""
-    shown = _VALUES.get(value, value)
+    shown = _value(name, value)
     if name.startswith("js."):
         return "JS/TS " + describe(name.removeprefix("js."), value)
     if name.startswith("naming."):
@@ -116,11 +124,12 @@ def describe(name: str, value: str) -> str:
 def value_phrase(value: str, name: str = "") -> str:
     """How a value reads on its own ("double quotes", "`X | None`", "4 spaces")."""
     key = name.removeprefix("js.")
+    shown = _value(name, value)
     if key in _NOUNS:
-        return _NOUNS[key].format(value=_VALUES.get(value, value))
+        return _NOUNS[key].format(value=shown)
     if key.startswith("naming."):
-        return f"{_VALUES.get(value, value)} {key.removeprefix('naming.').replace('_', ' ')} names"
-    return _VALUES.get(value, value)
+        return f"{shown} {key.removeprefix('naming.').replace('_', ' ')} names"
+    return shown
 
 
 _NOUNS: dict[str, str] = {
