@@ -10,6 +10,7 @@ in one sweep. Nothing here recurses, so deeply nested files cannot hit the recur
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from codegraph.model import EdgeKind, FileFacts, Import, Reference, Symbol, Symb
 MAX_SIGNATURE = 200
 # Longer names are generated or minified code, not something anyone looks up.
 MAX_NAME = 200
+_BAD_NAME = re.compile(r"[\s:]")
 _T = TypeVar("_T")
 _local = threading.local()
 
@@ -289,7 +291,7 @@ class FactsBuilder:
 
 def _valid_name(name: str, kind: str) -> bool:
     """Ids split on `.` and `::`: a computed or quoted member name cannot be part of one."""
-    if not name or len(name) > MAX_NAME or ":" in name or any(c.isspace() for c in name):
+    if not name or len(name) > MAX_NAME or _BAD_NAME.search(name):
         return False
     return kind == NAMESPACE or "." not in name
 
