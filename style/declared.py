@@ -98,20 +98,23 @@ def _pyproject(builder: _Builder, root: Path, hooks: set[str]) -> None:
         match = re.search(r">=?\s*(3\.\d+)", requires)
         if match:
             builder.settings["python"] = match.group(1)
+    tools = _table(data, "tool")
     ruff = _table(data, "tool", "ruff")
     black = _table(data, "tool", "black")
-    if ruff:
+    if "ruff" in tools:
         builder.tools.add("ruff")
         _ruff(builder, ruff, source)
     ruff_format = bool(_table(ruff, "format")) or "ruff-format" in hooks
-    if black or "black" in hooks:
+    if "black" in tools or "black" in hooks:
         builder.tools.add("black")
-        _formatter(builder, "black", black, source if black else ".pre-commit-config.yaml")
+        origin = source if "black" in tools else ".pre-commit-config.yaml"
+        _formatter(builder, "black", black, origin)
     elif ruff_format:
         builder.tools.add("ruff-format")
-        _formatter(builder, "ruff-format", ruff, source if ruff else ".pre-commit-config.yaml")
+        origin = source if "format" in ruff else ".pre-commit-config.yaml"
+        _formatter(builder, "ruff-format", ruff, origin)
     isort = _table(data, "tool", "isort")
-    if isort:
+    if "isort" in tools:
         builder.tools.add("isort")
         profile = isort.get("profile")
         if isinstance(profile, str):
@@ -119,12 +122,12 @@ def _pyproject(builder: _Builder, root: Path, hooks: set[str]) -> None:
         if isort.get("force_single_line") is True:
             builder.declare("imports.names", "one_per_line", source)
     mypy = _table(data, "tool", "mypy")
-    if mypy:
+    if "mypy" in tools:
         builder.tools.add("mypy")
         if mypy.get("strict") is True or mypy.get("disallow_untyped_defs") is True:
             builder.declare("annotations", "full", source)
             builder.settings["mypy"] = "strict"
-    if _table(data, "tool", "pytest", "ini_options"):
+    if "ini_options" in _table(data, "tool", "pytest"):
         builder.tools.add("pytest")
 
 
