@@ -7,7 +7,7 @@ attribute collects every line where the relationship is written, so a function c
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
@@ -158,11 +158,12 @@ def edges_of_kind(graph: nx.MultiDiGraph, kind: EdgeKind) -> list[Edge]:
 
 def count_by_kind(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Edges per `EdgeKind` value (every kind present, zero when absent)."""
-    counts = Counter({k.value: 0 for k in EdgeKind})
+    counts = dict.fromkeys((k.value for k in EdgeKind), 0)
     for neighbours in graph._succ.values():
         for keydict in neighbours.values():
-            counts.update(keydict.keys())
-    return dict(counts)
+            for kind in keydict:
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def build_graph(

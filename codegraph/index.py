@@ -27,7 +27,7 @@ from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.languages import language_name_for
 from codegraph.model import EdgeKind, FileFacts, Skipped, Symbol, Unresolved
 from codegraph.parallel import Extracted, Progress, extract_all, extract_file, resolve_all
-from codegraph.resolve import Resolution, SymbolTable, resolution_rate, resolve_file
+from codegraph.resolve import Resolution, SymbolTable, resolve_file
 from codegraph.testedges import is_test_file, test_edges
 
 log = logging.getLogger("codegraph")
@@ -89,7 +89,8 @@ class Index:
         self._encoded_facts: dict[str, bytes] = {}
         self._encoded_resolved: dict[str, bytes] = {}
         self._table: SymbolTable | None = None
-        self._by_path: dict[str, list[str]] | None = None
+        # Per-file figures behind `stats`, recounted only for files an update touched.
+        self._tallies: dict[str, _Tally] = {}
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -236,13 +237,20 @@ class Index:
                 graphs.add_edges(graph, graphs.contains_edges(new))
                 affected.add(path)
             affected |= table.dependents(path)
+        for path in affected | changes.keys():
+            self._tallies.pop(path, None)
         for path in sorted(affected & facts.keys()):
             graphs.remove_outgoing(graph, (s.id for s in facts[path].symbols), _KEEP_ON_RERESOLVE)
             resolution = resolve_file(table, facts[path])
             resolved[path] = resolution
             self._encoded_resolved.pop(path, None)
             graphs.add_edges(graph, resolution.edges)
-        self._refresh_tests()
+        # TESTS edges follow calls written in test files (and test files' own symbols);
+        # edges to definitions that disappeared went with their nodes above.
+        if any(is_test_file(path) for path in affected | changes.keys()):
+            self._refresh_tests()
+            for path in [p for p in self._tallies if is_test_file(p)]:
+                del self._tallies[path]
         return len(affected & facts.keys())
 
     def _refresh_tests(self) -> None:
@@ -293,19 +301,64 @@ class Index:
                 reresolved=reresolved,
                 seconds=_rounded(seconds),
             )
-        resolutions = list(self.resolutions.values())
+        facts, resolutions = self.facts, self.resolutions
+        for path in facts.keys() - self._tallies.keys():
+            self._tallies[path] = _Tally.of(self.graph, facts[path], resolutions[path])
+        for path in self._tallies.keys() - facts.keys():
+            del self._tallies[path]
+        edges = dict.fromkeys((k.value for k in EdgeKind), 0)
+        resolved = unresolved_rated = unresolved = external = 0
+        for tally in self._tallies.values():
+            for kind, count in tally.edges.items():
+                edges[kind] = edges.get(kind, 0) + count
+            resolved += tally.resolved
+            unresolved_rated += tally.unresolved_rated
+            unresolved += tally.unresolved
+            external += tally.external
+        rated = resolved + unresolved_rated
         return IndexStats(
-            files=len(self.facts),
+            files=len(facts),
             symbols=self.graph.number_of_nodes(),
-            edges=graphs.count_by_kind(self.graph),
-            resolution_rate=resolution_rate(resolutions),
-            external=sum(r.external for r in resolutions),
-            unresolved=sum(len(r.unresolved) for r in resolutions),
+            edges=edges,
+            resolution_rate=resolved / rated if rated else 1.0,
+            external=external,
+            unresolved=unresolved,
             skipped=skipped,
             parsed=parsed,
             reused=reused,
             reresolved=reresolved,
             seconds=_rounded(seconds),
+        )
+
+
+# The kinds `codegraph.resolve.resolution_rate` rates; tests check both agree.
+_RATED = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES})
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """One file's share of the stats: its outgoing graph edges and resolution counts."""
+
+    edges: dict[str, int]
+    resolved: int
+    unresolved_rated: int
+    unresolved: int
+    external: int
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph, facts: FileFacts, resolution: Resolution) -> _Tally:
+        edges: dict[str, int] = {}
+        succ = graph._succ
+        for symbol in facts.symbols:
+            for keydict in succ.get(symbol.id, {}).values():
+                for kind in keydict:
+                    edges[kind] = edges.get(kind, 0) + 1
+        return cls(
+            edges=edges,
+            resolved=sum(1 for e in resolution.edges if e.kind in _RATED),
+            unresolved_rated=sum(1 for u in resolution.unresolved if u.kind in _RATED),
+            unresolved=len(resolution.unresolved),
+            external=resolution.external,
         )
 
 

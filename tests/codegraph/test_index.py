@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from codegraph.errors import IndexStoreError, RepositoryError
-from codegraph.graph import edge_tuples
+from codegraph.graph import count_by_kind, edge_tuples
 from codegraph.index import Index, build_index, load_index
 from codegraph.model import Skipped
 from codegraph.resolve import resolution_rate
@@ -58,6 +58,10 @@ def _assert_same_as_cold(index: Index, root: Path, tmp_path: Path) -> None:
     assert edge_tuples(index.graph) == edge_tuples(cold.graph)
     assert index.symbols == cold.symbols
     assert index.unresolved == cold.unresolved
+    figures = ("files", "symbols", "edges", "resolution_rate", "external", "unresolved")
+    assert [getattr(index.stats, f) for f in figures] == [getattr(cold.stats, f) for f in figures]
+    assert index.stats.edges == count_by_kind(index.graph)
+    assert index.stats.resolution_rate == resolution_rate(index.resolutions.values())
     shutil.rmtree(tmp_path / "fresh-store")
 
 
