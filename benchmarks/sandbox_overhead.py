@@ -2,10 +2,12 @@
 
 Per start: `true` run many times through plain `subprocess.run`, through the `local`
 backend (rlimits, output capture) and through the `bwrap` backend; medians compared.
-Suite: the `attrs` sdist's own tests (pytest, hypothesis, pympler, cloudpickle installed
-into a venv under `benchmarks/.work/sandbox/`), run bare and in bwrap alternately in the
-same process; the sandbox gets the venv as a read-only bind. Targets: <= 20 ms per start,
-<= 10 % on the suite.
+Workspaces: creating one of a Django-sized repository, the way `create_workspace` does
+it and the way a self-contained copy would. Suite: the `attrs` sdist's own tests
+(pytest, hypothesis, pympler, cloudpickle installed into a venv under
+`benchmarks/.work/sandbox/`), run bare and in bwrap alternately in the same process;
+the sandbox gets the venv as a read-only bind. Targets: <= 20 ms per start, <= 10 % on
+the suite.
 
     nice -n 10 .venv/bin/python -m benchmarks.sandbox_overhead [--starts N] [--rounds N] [--write]
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 from executor.model import Limits
 from executor.sandbox.bwrap import BwrapSandbox
 from executor.sandbox.local import LocalSandbox
+from executor.workspace import create_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / ".work"
@@ -112,7 +115,64 @@ def suite(rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def render(starts: dict[str, float], count: int, times: dict[str, list[float]]) -> str:
+def django_repo() -> Path:
+    """A git repository of the Django sdist (about 6,900 files), committed once."""
+    repo = HERE / "django-repo"
+    if (repo / ".git").is_dir():
+        return repo
+    sdists = sorted((WORK / "sdists").glob("django-5.2*.tar.gz"))
+    if not sdists:
+        raise SystemExit("no Django sdist under benchmarks/.work/sdists (pip download django)")
+    HERE.mkdir(parents=True, exist_ok=True)
+    staging = HERE / "django-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(sdists[-1]) as archive:
+        archive.extractall(staging, filter="data")
+    (source,) = staging.iterdir()
+    git = ["git", "-c", "user.name=b", "-c", "user.email=b@b", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q", str(source)], check=True)
+    subprocess.run([*git, "add", "-A"], cwd=source, check=True)
+    subprocess.run([*git, "commit", "-qm", "django"], cwd=source, check=True)
+    source.rename(repo)
+    shutil.rmtree(staging)
+    return repo
+
+
+def workspace_creation(times: int) -> dict[str, float]:
+    """Median seconds to make a workspace of Django: ours vs archive + init + commit."""
+    repo = django_repo()
+    root = HERE / "workspaces"
+
+    def ours() -> None:
+        create_workspace(repo, root=root).cleanup()
+
+    def archive() -> None:
+        target = root / "archive"
+        target.mkdir(parents=True)
+        tar = subprocess.Popen(["git", "archive", "HEAD"], cwd=repo, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(target)], stdin=tar.stdout, check=True)
+        tar.wait()
+        git = ["git", "-c", "user.name=b", "-c", "user.email=b@b"]
+        subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+        subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+        subprocess.run([*git, "commit", "-qm", "base"], cwd=target, check=True)
+        shutil.rmtree(target)
+
+    files = len(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True,
+                               text=True, check=True).stdout.splitlines())  # fmt: skip
+    return {
+        "files": float(files),
+        "alternates + read-tree (ours)": median_ms(ours, times) / 1000,
+        "git archive | tar, git init + add + commit": median_ms(archive, times) / 1000,
+    }
+
+
+def render(
+    starts: dict[str, float],
+    count: int,
+    times: dict[str, list[float]],
+    workspaces: dict[str, float],
+) -> str:
     bare, boxed = min(times["bare"]), min(times["bwrap"])
     overhead = (boxed - bare) / bare * 100
     start_cost = starts["bwrap backend"] - starts["subprocess.run"]
@@ -137,6 +197,13 @@ def render(starts: dict[str, float], count: int, times: dict[str, list[float]]) 
         f"| bwrap | {', '.join(f'{t:.2f}' for t in times['bwrap'])} | {boxed:.2f} |",
         "",
         f"Total overhead: **{overhead:+.1f} %** (target <= 10 %).",
+        "",
+        f"Workspace creation, Django 5.2 sdist as a git repository ({workspaces['files']:.0f} "
+        "files), median of 3:",
+        "",
+        "| method | seconds |",
+        "| --- | ---: |",
+        *(f"| {name} | {value:.2f} |" for name, value in workspaces.items() if name != "files"),
     ]
     return "\n".join(lines)
 
@@ -162,7 +229,10 @@ def main() -> None:
     starts = per_start(args.starts, workdir)
     for name, value in starts.items():
         print(f"{name}: {value:.1f} ms", flush=True)
-    body = render(starts, args.starts, suite(args.rounds))
+    workspaces = workspace_creation(3)
+    for name, value in workspaces.items():
+        print(f"{name}: {value:.2f}", flush=True)
+    body = render(starts, args.starts, suite(args.rounds), workspaces)
     print(body)
     if args.write:
         write_section(body)
