@@ -1,11 +1,12 @@
 """Shared machinery of the query-driven extractors (JavaScript, TypeScript, Go, Rust, Java).
 
-Each of those modules runs one tree-sitter query over a file and hands what it matched to a
-`FactsBuilder`: definition candidates, references, imports and bindings, each at a byte
-offset. The builder nests the candidates by byte range — a definition inside a function
-body is folded into that function, a method needs a class (or an explicit owner such as a
-Go receiver) — and then gives every reference the innermost enclosing symbol as its scope
-in one sweep. Nothing here recurses, so deeply nested files cannot hit the recursion limit.
+Each of those modules runs one tree-sitter query over a file (`captures()`, in C) and hands
+what it captured to a `FactsBuilder`: definition candidates, references, imports and
+bindings, each at a byte offset. The builder nests the candidates by byte range — a function
+or class in a function body becomes `outer.inner` as in Python, other definitions there are
+part of the body; a method needs a class or an explicit owner such as a Go receiver — and
+then gives every reference the innermost enclosing symbol as its scope in one sweep.
+Nothing here recurses, so deeply nested files cannot hit the recursion limit.
 """
 
 from __future__ import annotations
