@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
 
 import pathspec
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
-from style.conventions import FILE_LEVEL, deviation, value_phrase
+from style.conventions import FILE_LEVEL, deviation, enforceable, value_phrase
 from style.errors import StyleError
 from style.fixes import optional_fixes, quote_fixes
 from style.model import Convention, Finding, Fix, StyleProfile
@@ -34,6 +34,7 @@ def check_source(
         return []
     found = scan_source(path, source)
     fixes = _Fixes(profile, source)
+    local = _local_consistency(profile, path, found.items, changed_lines)
     findings: dict[tuple[int, str], Finding] = {}
     for item in found.items:
         if changed_lines is not None and (
@@ -41,7 +42,9 @@ def check_source(
         ):
             continue
         convention = _convention_for(profile, item.convention, path)
-        if not _enforced(convention) or convention is None or item.value == convention.value:
+        if convention is None or item.value == convention.value:
+            continue
+        if not (_enforced(convention) or item.convention in local):
             continue
         if item.name and item.name in convention.exceptions:
             continue
@@ -55,7 +58,7 @@ def check_source(
             line=line,
             convention=item.convention,
             message=_message(convention, item.value, item.name),
-            evidence=_evidence(convention),
+            evidence=_evidence(convention, local=item.convention in local),
             fix=fix,
             expected=convention.value,
             found=item.value,
@@ -112,6 +115,35 @@ def check_diff(
         if added:
             findings.extend(check_source(profile, path, source, changed_lines=added))
     return sorted(findings, key=lambda f: (f.path, f.line, f.convention))
+
+
+def _local_consistency(
+    profile: StyleProfile, path: str, items: Sequence[Item], changed: Collection[int] | None
+) -> set[str]:
+    """Committed conventions that this file's unchanged lines keep without exception.
+
+    A repository can be consistent without every file being clean (a few `%` strings
+    in an f-string codebase); an edit that brings the first deviation into a file that
+    otherwise follows the repository's rule is still news. Only for edits: a new file
+    has no unchanged lines to compare with.
+    """
+    if changed is None:
+        return set()
+    agree: set[str] = set()
+    disagree: set[str] = set()
+    for item in items:
+        if item.convention in FILE_LEVEL or _touches(item, changed):
+            continue
+        convention = _convention_for(profile, item.convention, path)
+        if convention is None or convention.abstained:
+            continue
+        if convention.value not in enforceable(convention.name):
+            continue
+        if item.value == convention.value or item.name in convention.exceptions:
+            agree.add(item.convention)
+        else:
+            disagree.add(item.convention)
+    return agree - disagree
 
 
 def _convention_for(profile: StyleProfile, name: str, path: str) -> Convention | None:
@@ -183,7 +215,7 @@ def _message(convention: Convention, found: str, name: str) -> str:
     return text
 
 
-def _evidence(convention: Convention) -> str:
+def _evidence(convention: Convention, *, local: bool = False) -> str:
     where = f" in {convention.scope}" if convention.scope else ""
     if convention.declared:
         text = f"declared in {convention.source or 'the project configuration'}"
@@ -200,6 +232,8 @@ def _evidence(convention: Convention) -> str:
             text = f"{convention.support} of {convention.total} files{where} do"
     if convention.evidence:
         text += f", e.g. {convention.evidence[0]}"
+    if local and not convention.enforced:
+        text += "; the rest of this file follows it"
     return text
 
 

@@ -13,7 +13,7 @@ import tokenize
 from collections.abc import Sequence
 
 from style.model import Finding, Fix
-from style.python import quote_value, string_quote
+from style.python import annotation_nodes, quote_value, string_quote
 
 _OPTIONAL = {"Optional", "typing.Optional", "t.Optional"}
 
@@ -64,7 +64,7 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
         for node in tree.body
     )
     modern = _version(python) >= (3, 10)
-    annotations = _annotation_nodes(tree) if future else set()
+    annotations = annotation_nodes(tree) if future else set()
     lines = source.splitlines()
     edits: dict[int, list[tuple[int, int, str]]] = {}
     taken: list[tuple[int, int, int]] = []
@@ -157,18 +157,6 @@ def _edit_line(row: int, text: str, spans: list[tuple[int, int, str]]) -> Fix:
 def _chars(line: str, byte_offset: int) -> int:
     """ast columns count UTF-8 bytes; string slicing counts characters."""
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
-
-
-def _annotation_nodes(tree: ast.Module) -> set[int]:
-    roots: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg) and node.annotation is not None:
-            roots.append(node.annotation)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
-            roots.append(node.returns)
-        elif isinstance(node, ast.AnnAssign):
-            roots.append(node.annotation)
-    return {id(n) for root in roots for n in ast.walk(root)}
 
 
 def _docstring_lines(tree: ast.Module) -> set[int]:

@@ -10,6 +10,7 @@ _VENDORED = re.compile(
     r"|templates|samples)/"
 )
 _GENERATED = re.compile(r"(_pb2(_grpc)?\.py|\.min\.js|\.pyi|_version\.py|version\.py)$")
+_DOCS = re.compile(r"(^|/)docs?/")
 _MIGRATION = re.compile(r"(^|/)migrations/")
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 _CLI_STEMS = frozenset({"cli", "__main__", "main", "manage", "setup", "conftest", "noxfile"})
@@ -56,6 +57,8 @@ def is_skipped(path: str) -> str | None:
         return "vendored"
     if _GENERATED.search(path):
         return "generated"
+    if _DOCS.search(path):
+        return "documentation"
     return None
 
 

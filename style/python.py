@@ -44,7 +44,7 @@ class Scan:
 
 
 _STRING_PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
-_EXEMPT_LONG = re.compile(r"noqa|https?://|ignore\[|type:\s*ignore|pragma|fmt:\s*(off|skip)", re.I)
+_EXEMPT_LONG = re.compile(r"https?://|#.*\b(noqa|ignore|pragma|fmt:|pylint:|nosec)", re.I)
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
 _LOGGER_NAMES = frozenset({"log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER"})
 _TRAILING_OPENERS = frozenset({"(", "[", "{"})
@@ -199,6 +199,7 @@ class _AstObserver:
         self.is_cli = is_cli_module(path)
         self.package = own_package(path)
         self.items: list[Item] = []
+        self.annotations: set[int] = set()
 
     def _noqa(self, line: int) -> bool:
         return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
@@ -209,6 +210,7 @@ class _AstObserver:
     def observe(self, tree: ast.Module) -> list[Item]:
         if not tree.body:
             return self.items
+        self.annotations = annotation_nodes(tree)
         self._module(tree)
         self._import_grouping(tree)
         for node in tree.body:
@@ -303,8 +305,10 @@ class _AstObserver:
         decorators = {_dotted(d).rsplit(".", 1)[-1] for d in node.decorator_list}
         if not dunder and not self._noqa(node.lineno):
             if test:
+                # test names quote the code they test (`test_returns_Attr`): only the
+                # snake_case / camelCase choice is evidence
                 value = classify(name.removeprefix("test").lstrip("_") or "x")
-                if value is not None:
+                if value in {"snake_case", "camelCase"}:
                     self.add("naming.test_function", value, node.lineno, name)
             elif not is_role_name(name) and "override" not in decorators:
                 value = classify(name.lstrip("_"))
@@ -354,12 +358,14 @@ class _AstObserver:
         elif isinstance(node, ast.Import) and self.package:
             if any(a.name.split(".")[0] == self.package and "." in a.name for a in node.names):
                 self.add("imports.form", "import", node.lineno)
-        elif isinstance(node, ast.Subscript):
+        elif isinstance(node, ast.Subscript) and id(node) in self.annotations:
+            # Only annotations: a runtime alias must say Optional before Python 3.10.
             base = _dotted(node.value)
             if base in {"Optional", "typing.Optional", "t.Optional"}:
                 self.add("optional_syntax", "Optional", node.lineno)
         elif (
             isinstance(node, ast.BinOp)
+            and id(node) in self.annotations
             and isinstance(node.op, ast.BitOr)
             and (_is_none(node.left) or _is_none(node.right))
         ):
@@ -414,6 +420,19 @@ class _AstObserver:
             elif key in seen:
                 self.add("imports.names", "one_per_line", node.lineno)
             seen[key] = node.lineno
+
+
+def annotation_nodes(tree: ast.Module) -> set[int]:
+    """ids of every node inside a parameter, return or variable annotation."""
+    roots: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            roots.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            roots.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            roots.append(node.annotation)
+    return {id(n) for root in roots for n in ast.walk(root)}
 
 
 def annotation_value(node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> str:
