@@ -165,3 +165,41 @@ def test_line_length_limit(make_repo: MakeRepo) -> None:
     findings = check_source(profile, "pkg/new.py", long_line)
     assert [(f.convention, f.expected, f.found) for f in findings] == [("line_length", "88", "96")]
     assert check_source(profile, "pkg/new.py", long_line.rstrip("\n") + "  # noqa: E501\n") == []
+
+
+def test_edit_that_breaks_a_locally_consistent_file_is_flagged(make_repo: MakeRepo) -> None:
+    files = typed_repo_files(30)
+    # two files mix in `%` formatting: the repository commits to f-strings without enforcing
+    for i in range(2):
+        files[f"pkg/legacy{i}.py"] = 'A = "%s" % 1\nB = f"{A}"\nC = f"{B}"\n'
+    profile = learn_profile(make_repo(files))
+    convention = profile.get("string_format")
+    assert convention is not None and convention.value == "fstring" and not convention.enforced
+    source = 'A = f"{1}"\nB = "%s" % A\nC = f"{B}"\n'
+    (finding,) = check_source(profile, "pkg/mod1.py", source, changed_lines={2})
+    assert (finding.line, finding.convention, finding.found) == (2, "string_format", "percent")
+    assert finding.evidence.endswith("; the rest of this file follows it")
+    # the same line in a file that already mixes styles follows local usage: no finding
+    mixed = 'A = "%s" % 1\nB = "%s" % A\nC = f"{B}"\n'
+    assert check_source(profile, "pkg/mod1.py", mixed, changed_lines={2}) == []
+    # and a new file is judged by the enforced conventions only
+    assert not [
+        f for f in check_source(profile, "pkg/new.py", source) if f.convention == "string_format"
+    ]
+
+
+def test_javascript_quotes_and_semicolons(make_repo: MakeRepo) -> None:
+    files = {
+        f"web/m{i}.ts": (
+            f"export const VALUE_{i} = 'x';\nfunction makeIt{i}() {{\n  return 'y';\n}}\n"
+        )
+        for i in range(30)
+    }
+    profile = learn_profile(make_repo(files))
+    source = "export const OTHER = \"x\"\nfunction make_it() {\n  return 'y';\n}\n"
+    found = [(f.line, f.convention, f.found) for f in check_source(profile, "web/new.ts", source)]
+    assert found == [
+        (1, "js.quotes", "double"),
+        (1, "js.semicolons", "never"),
+        (2, "js.naming.function", "snake_case"),
+    ]
