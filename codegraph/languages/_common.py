@@ -137,6 +137,9 @@ class FactsBuilder:
         self.module_doc = ""
         # generic type parameters: a binding to one of these says nothing about the value
         self.type_params: set[str] = set()
+        # the language's predefined names (`len`, `Error`, `Some`): uses of them that the
+        # file does not shadow are left out, as they never name a repository definition
+        self.builtins: frozenset[str] = frozenset()
 
     def candidate(self, kind: SymbolKind | str, node: Node, span: Node | None = None) -> None:
         """A definition at `node`; `span` gives its lines when wider than `node`."""
@@ -168,6 +171,8 @@ class FactsBuilder:
         known = {symbol.id for symbol in symbols}
         # An explicit scope (Rust `impl Trait for T`) only counts when T is defined here.
         self._refs = [r for r in self._refs if not r[4] or r[4] in known]
+        if self.builtins:
+            self._drop_builtins()
         return FileFacts(
             path=self.path,
             language=self.language,
@@ -198,6 +203,12 @@ class FactsBuilder:
                 )
             ),
         )
+
+    def _drop_builtins(self) -> None:
+        shadowed = {qual.partition(".")[0] for qual in self.qualnames}
+        shadowed.update(alias or name or "" for _, _, name, alias, _ in self._imports)
+        dropped = self.builtins - shadowed
+        self._refs = [r for r in self._refs if r[2].partition(".")[0] not in dropped]
 
     def _symbols(self, describe: Describe) -> tuple[list[Symbol], list[tuple[int, int, str]]]:
         module = Symbol(

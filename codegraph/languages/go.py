@@ -62,6 +62,12 @@ BUILTIN_TYPES = frozenset(
         *("uint", "uint8", "uint16", "uint32", "uint64", "uintptr"),
     }
 )
+# Predeclared functions and the conversions to predeclared types. `min`, `max` and `clear`
+# are left out: code from before Go 1.21 often defines its own.
+BUILTINS = BUILTIN_TYPES | {
+    *("append", "cap", "close", "complex", "copy", "delete", "imag", "len", "make", "new"),
+    *("panic", "print", "println", "real", "recover", "iota", "nil", "true", "false"),
+}
 _GROUPS = frozenset({"type_declaration", "var_declaration", "const_declaration"})
 
 
@@ -137,6 +143,7 @@ class GoLanguage:
         """Definitions, imports and references of one Go file."""
         tree = parse("go", path, source)
         b = FactsBuilder(path, self.name, module_name(path), source)
+        b.builtins = BUILTINS
         receivers: list[tuple[int, int, str]] = []
         skip: set[int] = set()
         caps = _ts.captures("go", QUERY, tree.root_node)

@@ -59,6 +59,22 @@ QUERY = """
 (method_declaration type: (_) @returns)
 """
 
+# `java.lang`, imported into every file, and its annotations.
+BUILTINS = frozenset(
+    {
+        *("ArithmeticException", "ArrayIndexOutOfBoundsException", "AssertionError"),
+        *("AutoCloseable", "Boolean", "Byte", "CharSequence", "Character", "Class"),
+        *("ClassCastException", "ClassNotFoundException", "CloneNotSupportedException"),
+        *("Cloneable", "Comparable", "Deprecated", "Double", "Enum", "Error", "Exception"),
+        *("Float", "FunctionalInterface", "IllegalArgumentException", "IllegalStateException"),
+        *("IndexOutOfBoundsException", "Integer", "InterruptedException", "Iterable", "Long"),
+        *("Math", "NullPointerException", "Number", "NumberFormatException", "Object"),
+        *("Override", "Record", "Runnable", "Runtime", "RuntimeException", "SafeVarargs"),
+        *("Short", "StackOverflowError", "String", "StringBuilder", "SuppressWarnings"),
+        *("System", "Thread", "ThreadLocal", "Throwable", "UnsupportedOperationException"),
+        *("Void",),
+    }
+)
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
 _LEVELS = {"private": Visibility.PRIVATE, "protected": Visibility.PROTECTED}
 
@@ -142,6 +158,7 @@ class JavaLanguage:
         """Definitions, imports and references of one Java file."""
         tree = parse("java", path, source)
         b = FactsBuilder(path, self.name, path, source)
+        b.builtins = BUILTINS
         static_names: set[str] = set()
         skip: set[int] = set()
         package = ""

@@ -57,6 +57,24 @@ COMMON_QUERY = """
 
 JS_QUERY = COMMON_QUERY + "(class_body (field_definition) @field)\n"
 
+# Globals of the language and its usual hosts (browsers, Node); TypeScript's utility types.
+BUILTINS = frozenset(
+    {
+        *("AbortController", "Array", "ArrayBuffer", "BigInt", "Blob", "Boolean", "Buffer"),
+        *("DataView", "Date", "Error", "EvalError", "Event", "EventTarget", "FormData"),
+        *("Function", "Headers", "Infinity", "Intl", "JSON", "Map", "Math", "NaN", "Number"),
+        *("Object", "Promise", "Proxy", "RangeError", "ReferenceError", "Reflect", "RegExp"),
+        *("Request", "Response", "Set", "String", "Symbol", "SyntaxError", "TextDecoder"),
+        *("TextEncoder", "TypeError", "URIError", "URL", "URLSearchParams", "Uint8Array"),
+        *("WeakMap", "WeakRef", "WeakSet", "clearInterval", "clearTimeout", "console"),
+        *("decodeURIComponent", "document", "encodeURIComponent", "fetch", "globalThis"),
+        *("isFinite", "isNaN", "parseFloat", "parseInt", "process", "queueMicrotask"),
+        *("require", "setImmediate", "setInterval", "setTimeout", "structuredClone", "window"),
+        *("Awaited", "Exclude", "Extract", "InstanceType", "NonNullable", "Omit", "Parameters"),
+        *("Partial", "Pick", "Readonly", "ReadonlyArray", "Record", "Required", "ReturnType"),
+    }
+)
+
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "generator_function"}
 )
@@ -187,6 +205,7 @@ class ScriptLanguage:
     def extract_with(self, path: str, source: bytes, grammar: str) -> FileFacts:
         tree = parse(grammar, path, source)
         builder = FactsBuilder(path, self.name, module_name(path), source)
+        builder.builtins = BUILTINS
         self.handle(builder, _ts.captures(grammar, self.query_source, tree.root_node))
         return builder.build(lambda kind, node: self.describe(source, kind, node))
 

@@ -61,6 +61,17 @@ QUERY = """
 _ASSOCIATED_OWNERS = frozenset({"impl_item"})
 
 
+# The standard prelude and the usual std types named without a `use`.
+BUILTINS = frozenset(
+    {
+        *("Box", "Clone", "Copy", "Default", "Drop", "Eq", "Err", "Fn", "FnMut", "FnOnce"),
+        *("From", "Hash", "Into", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq"),
+        *("PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync", "ToOwned"),
+        *("ToString", "Vec", "drop", "str", "Self", "AsRef", "AsMut", "Debug"),
+    }
+)
+
+
 def module_name(path: str) -> str:
     """`src/a/b.rs` → `crate::a::b`; outside `src/` the path without extension."""
     stem = path[:-3] if path.endswith(".rs") else path
@@ -152,6 +163,7 @@ class RustLanguage:
         tree = parse("rust", path, source)
         module = module_name(path)
         b = FactsBuilder(path, self.name, module, source)
+        b.builtins = BUILTINS
         b.module_doc = _module_doc(tree.root_node)
         skip: set[int] = set()
         caps = _ts.captures("rust", QUERY, tree.root_node)

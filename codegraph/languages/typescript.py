@@ -15,6 +15,7 @@ from tree_sitter import Node
 from codegraph.languages import _ts
 from codegraph.languages._common import NAMESPACE, Details, FactsBuilder, parse, text
 from codegraph.languages.javascript import (
+    BUILTINS,
     COMMON_QUERY,
     ScriptLanguage,
     callee_name,
@@ -96,6 +97,7 @@ class TypeScriptLanguage(ScriptLanguage):
         query_source = TSX_QUERY if grammar == "tsx" else TS_QUERY
         tree = parse(grammar, path, source)
         builder = FactsBuilder(path, self.name, module_name(path), source)
+        builder.builtins = BUILTINS
         types = _Types([], set(), set())
         caps = _ts.captures(grammar, query_source, tree.root_node)
         types.uses = caps.pop("type", []) + caps.pop("qtype", [])

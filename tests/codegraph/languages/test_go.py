@@ -218,3 +218,13 @@ def test_two_files_resolve_embedding_promoted_methods_and_literals(make_repo: Ma
         (CALLS, "store/store.go::New", "store/store.go::Store"),
         (CALLS, "store/store.go::Store.Get", "store/store.go::Store.Put"),
     } <= edges
+
+
+def test_predeclared_functions_and_conversions_are_left_out() -> None:
+    source = (
+        b"package x\n\n"
+        b"func f(b []byte) int {\n"
+        b"\ts := string(b); m := make(map[string]int); g(s, m); return len(b)\n}\n"
+    )
+    facts = LANGUAGE.extract("x/f.go", source)
+    assert [(r.kind, r.name) for r in facts.references] == [(CALLS, "g")]

@@ -259,3 +259,13 @@ def test_computed_and_quoted_member_names_that_would_break_ids_are_skipped() -> 
     facts = LANGUAGE.extract("c.js", source)
     assert [s.id for s in facts.symbols] == ["c.js", "c.js::C", "c.js::C.ok"]
     assert [(r.scope, r.name) for r in facts.references] == [("c.js::C.ok", "go")]
+
+
+def test_globals_are_left_out_unless_the_file_defines_or_imports_them() -> None:
+    source = b"""\
+import { Map } from './map';
+class Error {}
+function f() { new Map(); new Error(); new Set(); JSON.parse(''); parseInt('1'); g(); }
+"""
+    facts = LANGUAGE.extract("globals.js", source)
+    assert [r.name for r in facts.references] == ["Map", "Error", "g"]
