@@ -47,8 +47,8 @@ class IndexStats:
     external: int  # references to names defined outside the repository
     unresolved: int
     skipped: dict[str, int]  # per reason category ("vendored", "parse error", ...)
-    parsed: int  # files extracted by this run
-    reused: int  # files taken from the store unchanged
+    parsed: int  # files whose facts this run extracted
+    reused: int  # files whose facts came from the store (parsed + reused == files)
     reresolved: int  # files resolved by this run
     seconds: dict[str, float] = field(default_factory=dict)  # per phase, and "total"
 
@@ -135,7 +135,7 @@ class Index:
         self.version += 1
         self.stats = self._stats(
             parsed=parsed,
-            reused=len(self.files) - parsed,
+            reused=len(self.facts) - parsed,
             reresolved=reresolved,
             seconds={
                 "parse": parse_done - started,
@@ -409,7 +409,7 @@ def _build(
     except IndexStoreError as exc:
         if "no index yet" not in str(exc):
             warnings.append(f"{exc}; rebuilding it")
-            log.warning("%s; rebuilding it", exc)
+            log.info("%s; rebuilding it", exc)
     clock.lap("load")
 
     records: dict[str, store.FileRecord] = {}
@@ -431,6 +431,7 @@ def _build(
     clock.lap("parse")
 
     path_skips = list(discovery.skipped)
+    parsed = sum(1 for done in extracted.values() if done.facts is not None)
     reresolved = 0
     if previous is None:
         index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
@@ -444,7 +445,7 @@ def _build(
             except IndexStoreError as exc:
                 # The graph part loaded but the facts did not: start over.
                 warnings.append(f"{exc}; rebuilding it")
-                log.warning("%s; rebuilding it", exc)
+                log.info("%s; rebuilding it", exc)
                 return _cold_rebuild(base, directory, path_skips, warnings, clock, jobs, progress)
             changes: dict[str, FileFacts | None] = {
                 s.path: extracted[s.path].facts for s in to_parse
@@ -465,7 +466,7 @@ def _build(
             index.warnings = warnings
             index.stats = index._stats(
                 parsed=0,
-                reused=len(records),
+                reused=index.stats.files,
                 reresolved=0,
                 seconds=clock.seconds | {"total": clock.total()},
             )
@@ -473,8 +474,8 @@ def _build(
     clock.lap("resolve")
     index.warnings = warnings
     index.stats = index._stats(
-        parsed=len(to_parse),
-        reused=len(records) - len(to_parse),
+        parsed=parsed,
+        reused=len(index.facts) - parsed,
         reresolved=reresolved,
         seconds=clock.seconds,
     )
@@ -503,7 +504,7 @@ def _cold_rebuild(
     index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
     index.warnings = warnings
     index.stats = index._stats(
-        parsed=len(records), reused=0, reresolved=len(index.facts), seconds=clock.seconds
+        parsed=len(index.facts), reused=0, reresolved=len(index.facts), seconds=clock.seconds
     )
     index.save()
     clock.lap("save")
