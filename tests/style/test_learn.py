@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from style import DeclaredConfig, observe_source, profile_from_observations
@@ -128,13 +126,3 @@ def test_line_length_is_a_common_limit() -> None:
     assert limit is not None and limit.value == "88" and limit.enforced
     ragged = {f"m{i}.py": "y = '" + "a" * (60 + 7 * i) + "'\n" for i in range(30)}
     assert learn(ragged).get("line_length").abstained  # type: ignore[union-attr]
-
-
-def test_learning_from_observations_is_fast() -> None:
-    files = typed_repo_files(300, tests=300)
-    observations = {path: observe_source(path, text) for path, text in files.items()}
-    started = time.perf_counter()
-    for _ in range(10):
-        profile_from_observations(observations)
-    # generous bound: hold-out evaluation calls this once per file
-    assert (time.perf_counter() - started) / 10 < 0.5
