@@ -2,9 +2,11 @@
 
 Symbols: classes, top-level functions (declarations and `const f = () => …` /
 `function` expressions bound to a name), class methods and fields, module-level
-`const`/`let`/`var`. Imports: ES modules, re-exports and `require()`; relative specifiers
-are resolved against the file's directory into the `FileFacts.module` namespace (the path
-without extension), bare specifiers stay as written.
+`const`/`let`/`var`, and the CommonJS forms `exports.f = function`, `Foo.prototype.m =
+function`, `obj.m = function` (when `Foo`/`obj` is defined in the file). Object-literal
+methods are part of their initializer. Imports: ES modules, re-exports and `require()`;
+relative specifiers are resolved against the file's directory into the `FileFacts.module`
+namespace (the path without extension), bare specifiers stay as written.
 """
 
 from __future__ import annotations
