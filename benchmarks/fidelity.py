@@ -73,7 +73,10 @@ TASKS: dict[str, EnvSpec] = {
     "pallets__flask-4992": EnvSpec(requirements=("requirements/tests.txt",), packages=FLASK_PINS),
     "mwaskom__seaborn-3010": EnvSpec(packages=SEABORN_PINS),
     "pylint-dev__pylint-7080": EnvSpec(
-        requirements=("requirements_test_min.txt",), packages=("py==1.11.0",)
+        # its requirements file installs the project itself (`-e .[testutils,spelling]`)
+        requirements=("requirements_test_min.txt",),
+        packages=("py==1.11.0",),
+        install_project=False,
     ),
     **{
         f"sympy__sympy-{number}": EnvSpec(packages=("mpmath==1.3.0", "pytest==7.4.4"))

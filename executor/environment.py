@@ -188,9 +188,9 @@ def prepare_environment(
         staging = envs / f".build-{key}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            results = _build(root, spec, sandbox, limits, staging, python)
-            (staging / "venv" / _MARKER).write_text(json.dumps(asdict(spec), sort_keys=True))
-            (staging / "venv").rename(final)
+            venv, results = _build(root, spec, sandbox, limits, staging, python)
+            (venv / _MARKER).write_text(json.dumps(asdict(spec), sort_keys=True))
+            venv.rename(final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return Environment(key, final / "bin", binds, spec.variables, setup=results)
@@ -198,17 +198,18 @@ def prepare_environment(
 
 def _build(
     root: Path, spec: EnvSpec, sandbox: Sandbox, limits: Limits, staging: Path, python: Path
-) -> tuple[RunResult, ...]:
-    source = staging / "src"
-    shutil.copytree(root, source, ignore=shutil.ignore_patterns(".git", ".patchwright"))
-    venv = staging / "venv"
+) -> tuple[Path, tuple[RunResult, ...]]:
+    """Copy the tree to `staging`, the setup's current (and only writable) directory, so
+    requirement files that say `-e .` or `-r other.txt` resolve as in the repository."""
+    shutil.copytree(root, staging, ignore=shutil.ignore_patterns(".git", ".patchwright"))
     env = scrubbed_env(staging, python_path=False)
     env.update(spec.variables)
+    venv = staging / ".patchwright" / "venv"
     install = [str(venv / "bin" / "python"), "-m", "pip", "install", *spec.pip_args]
     for requirement in spec.requirements:
-        install += ["-r", str(source / requirement)]
+        install += ["-r", requirement]
     extras = f"[{','.join(spec.extras)}]" if spec.extras else ""
-    install += [*spec.packages, *([f"{source}{extras}"] if spec.install_project else [])]
+    install += [*spec.packages, *([f".{extras}"] if spec.install_project else [])]
     steps = [[str(python), "-m", "venv", str(venv)]]
     if spec.requirements or spec.packages or spec.install_project:
         steps.append(install)
@@ -224,7 +225,7 @@ def _build(
             raise SandboxError(
                 f"environment setup failed: `{' '.join(argv[:4])} …` {what}: {tail[-1][:300]}"
             )
-    return tuple(results)
+    return venv, tuple(results)
 
 
 def _check_spec(spec: EnvSpec) -> None:

@@ -113,12 +113,12 @@ def test_the_venv_is_built_once_then_reused_read_only(make_repo, tmp_path: Path)
             "wheels/tinydep-1.0-py3-none-any.whl": wheel("tinydep", "1.0"),
         }
     )
-    # The staging copy of the repository is the setup's current directory.
+    # The setup runs in a copy of the repository: relative paths are the repository's.
     spec = EnvSpec(
         install_project=False,
         requirements=("requirements.txt",),
         packages=(),
-        pip_args=("--no-index", "--find-links", "src/wheels"),
+        pip_args=("--no-index", "--find-links", "wheels"),
     )
     sandbox = choose_sandbox("bwrap")
     cache = tmp_path / "data"
