@@ -7,6 +7,7 @@ from codegraph.errors import (
     QueryError,
     RepositoryError,
 )
+from codegraph.index import Index, IndexStats, build_index, load_index
 from codegraph.model import (
     Edge,
     EdgeKind,
@@ -25,6 +26,8 @@ __all__ = [
     "EdgeKind",
     "FileFacts",
     "Import",
+    "Index",
+    "IndexStats",
     "IndexStoreError",
     "ParseError",
     "PatchwrightError",
@@ -36,4 +39,6 @@ __all__ = [
     "SymbolKind",
     "Unresolved",
     "Visibility",
+    "build_index",
+    "load_index",
 ]
