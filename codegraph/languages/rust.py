@@ -39,6 +39,7 @@ QUERY = """
 (const_item) @variable
 (static_item) @variable
 (mod_item body: (_)) @namespace
+(mod_item !body) @mod_file
 (impl_item) @impl
 (trait_item bounds: (trait_bounds) @bounds)
 (call_expression function: (_) @call)
@@ -194,6 +195,11 @@ class RustLanguage:
             b.binding(node, "return", name)
         for node in caps.get("use", ()):
             _use(b, node, module)
+        for node in caps.get("mod_file", ()):
+            # `mod x;` puts the module `x` (its own file) in scope under its name
+            name = text(node.child_by_field_name("name"))
+            here = "::".join([module, *_inline_modules(node)])
+            b.import_(node, f"{here}::{name}", None, name)
         params = {"Self", *(text(node) for node in caps.get("tparam", ()))}
         skip.update(node.start_byte for node in caps.get("defname", ()))
         types = caps.get("type", []) + caps.get("qtype", [])

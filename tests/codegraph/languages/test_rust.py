@@ -222,6 +222,7 @@ def test_two_files_using_each_other_resolve_end_to_end(make_repo: MakeRepo) -> N
                 "use crate::shapes::{Point, Draw};\n"
                 "pub fn top() {}\n"
                 "pub fn run() { let p = Point::new(); p.draw(); }\n"
+                "pub fn via_path() { shapes::Point::new(); }\n"
             ),
             "src/shapes.rs": (
                 "use crate::top;\n"
@@ -235,9 +236,20 @@ def test_two_files_using_each_other_resolve_end_to_end(make_repo: MakeRepo) -> N
     assert resolved_edges(root) >= {
         (CALLS, "src/lib.rs::run", "src/shapes.rs::Point.new"),
         (CALLS, "src/lib.rs::run", "src/shapes.rs::Point.draw"),
+        (CALLS, "src/lib.rs::via_path", "src/shapes.rs::Point.new"),
         (CALLS, "src/shapes.rs::Point.new", "src/lib.rs::top"),
         (CALLS, "src/shapes.rs::Point.draw", "src/shapes.rs::Point.helper"),
         (INHERITS, "src/shapes.rs::Point", "src/shapes.rs::Draw"),
         (EdgeKind.IMPORTS, "src/lib.rs", "src/shapes.rs::Point"),
+        (EdgeKind.IMPORTS, "src/lib.rs", "src/shapes.rs"),
         (EdgeKind.IMPORTS, "src/shapes.rs", "src/lib.rs::top"),
     }
+
+
+def test_module_declarations_bring_the_submodule_into_scope() -> None:
+    source = b"pub mod shapes;\nmod inner { mod deep; }\n"
+    facts = LANGUAGE.extract("src/geo/mod.rs", source)
+    assert [(i.module, i.name, i.alias, i.line) for i in facts.imports] == [
+        ("crate::geo::shapes", None, "shapes", 1),
+        ("crate::geo::inner::deep", None, "deep", 2),
+    ]
