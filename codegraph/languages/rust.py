@@ -6,7 +6,8 @@ extension). Functions of `impl T` and `impl Trait for T` blocks are methods of `
 (`path::T.m`); `impl Trait for T` is T inheriting Trait when T is defined in the file.
 An inline `mod m { }` prefixes its items (`path::m.f`). Paths are written with dots in
 references (`a::b::f()` → `a.b.f`, `Self::new()` → `self.new`), with `::` in imports,
-where `use` paths are expanded and `self::`/`super::` made absolute.
+where `use` paths are expanded and `self::`/`super::` made absolute; `mod x;` imports the
+submodule `…::x` under the name `x`.
 """
 
 from __future__ import annotations
