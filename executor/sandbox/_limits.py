@@ -194,11 +194,12 @@ def _pump(proc: subprocess.Popen[bytes], streams: dict[int, _Stream], limits: Li
                     streams[fd].add(chunk)
                 else:
                     selector.unregister(fd)
-    if not timed_out and not _has_exited(proc.pid):
-        try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+    # Both pipes closed but the command may still run: wait, unreaped, for the deadline.
+    while not timed_out and not _has_exited(proc.pid):
+        if time.monotonic() >= deadline:
             timed_out = True
+            break
+        time.sleep(0.01)
     return timed_out
 
 

@@ -52,3 +52,11 @@ def test_output_cap_and_invalid_limits(tmp_path: Path) -> None:
         local.run(["true"], tmp_path, Limits(processes=0))
     missing = local.run(["/no/such/program"], tmp_path, Limits())
     assert missing.exit_code == 127 and "No such file" in missing.stderr
+
+
+def test_a_command_that_closes_its_output_is_still_waited_for(tmp_path: Path) -> None:
+    local = LocalSandbox()
+    done = local.run(["sh", "-c", "exec >&- 2>&-; sleep 0.3; exit 4"], tmp_path, Limits())
+    assert done.exit_code == 4 and done.duration >= 0.3 and not done.timed_out
+    hung = local.run(["sh", "-c", "exec >&- 2>&-; sleep 30"], tmp_path, Limits(wall_seconds=0.5))
+    assert hung.timed_out and hung.exit_code == -9 and hung.duration < 5
