@@ -119,14 +119,16 @@ class _Resolver:
         candidates = self.table.candidates(last)
         if ref.kind is EdgeKind.REFERENCES and not candidates:
             return None
-        if not candidates and ("." in ref.name or self.star_external(scope)):
-            return "ext"
-        if (
-            len(candidates) == 1
-            and "." in ref.name
-            and value is None
-            and self.unknown_receiver(scope, ref.name)
-        ):
+        dotted = "." in ref.name
+        receiver = self.receiver_kind(scope, ref.name) if dotted else "unknown"
+        if not candidates:
+            # A method no repository definition has belongs to an outside object (for a
+            # repository class: a mixin's partner, or set dynamically); a missing
+            # attribute of a repository module is just missing.
+            if (dotted and receiver != "module") or (not dotted and self.star_external(scope)):
+                return "ext"
+            return candidates
+        if len(candidates) == 1 and dotted and value is None and receiver != "module":
             symbol = self.table.symbols[candidates[0]]
             if symbol.kind in (SymbolKind.METHOD, SymbolKind.FUNCTION):
                 # The only definition with this name anywhere: not a guess among several.
@@ -140,13 +142,20 @@ class _Resolver:
         init = self.member(target, "__init__", 0)
         return init or target
 
-    def unknown_receiver(self, scope: str, name: str) -> bool:
-        """True unless the receiver is a module, where a missing attribute is just missing."""
+    def receiver_kind(self, scope: str, name: str) -> str:
+        """What the part of a dotted name before its last attribute is: "module",
+        "class" (a repository class or instance of one) or "unknown"."""
         receiver = self.expression(self.facts.path, scope, name.rpartition(".")[0], 0)
-        if receiver is None or receiver[0] != "sym":
-            return True
+        if receiver is None or receiver[0] in ("ext", "?", "ns"):
+            return "unknown"
+        if receiver[0] in ("inst", "super"):
+            return "class"
         symbol = self.table.symbols.get(receiver[1])
-        return symbol is None or symbol.kind is not SymbolKind.MODULE
+        if symbol is None:
+            return "unknown"
+        if symbol.kind is SymbolKind.MODULE:
+            return "module"
+        return "class" if symbol.kind is SymbolKind.CLASS else "unknown"
 
     def star_external(self, scope: str) -> bool:
         """A star import from outside the repository may have bound any name."""

@@ -70,10 +70,10 @@ class FileIndex:
         return index
 
 
-def _interface(facts: FileFacts | None) -> object:
+def _interface(facts: FileFacts | None) -> tuple[object, ...]:
     """What other files' resolution can see of a file: bodies and lines are left out."""
     if facts is None:
-        return None
+        return ()
     return (
         facts.module,
         facts.language,
@@ -98,9 +98,12 @@ class SymbolTable:
             int
         )  # dotted package prefix -> modules under it
         self.importers: dict[str, set[str]] = defaultdict(set)  # imported module -> paths
+        self.words: dict[str, set[str]] = defaultdict(set)  # name part used -> paths
         self._files: dict[str, FileIndex] = {}
         # path -> (interface changed, definition names added or removed; None = unknown)
-        self._changed: dict[str, tuple[bool, frozenset[str] | None]] = {}
+        # path -> (what changed: "none", "names" or "all"; names of definitions that
+        # appeared, disappeared or changed kind; None = unknown)
+        self._changed: dict[str, tuple[str, frozenset[str] | None]] = {}
         self.cache: dict[tuple[object, ...], object] = {}
 
     @classmethod
@@ -114,12 +117,17 @@ class SymbolTable:
     def update(self, path: str, facts: FileFacts | None) -> None:
         """Add or replace one file's facts; None removes the file."""
         old = self.facts.get(path)
-        old_names = {s.name for s in old.symbols} if old else set()
-        new_names = {s.name for s in facts.symbols} if facts else set()
-        self._changed[path] = (
-            _interface(old) != _interface(facts),
-            frozenset(old_names ^ new_names),
-        )
+        old_face, new_face = _interface(old), _interface(facts)
+        old_defs = {(s.id, s.kind, s.name) for s in old.symbols} if old else set()
+        new_defs = {(s.id, s.kind, s.name) for s in facts.symbols} if facts else set()
+        names = frozenset(name for _, _, name in old_defs ^ new_defs)
+        if old_face == new_face:
+            self._changed[path] = ("none", names)
+        elif old_face[:2] + old_face[3:] == new_face[:2] + new_face[3:]:
+            # only definitions came or went: just lookups of those names can change
+            self._changed[path] = ("names", names)
+        else:
+            self._changed[path] = ("all", names)
         if old is not None:
             self._remove(old)
         if facts is not None:
@@ -130,41 +138,46 @@ class SymbolTable:
         """Files whose resolution may change after the latest `update(path, ...)`.
 
         Empty when the update left the file's interface (definitions, imports, bindings,
-        exports, bases) as it was; otherwise every file that imports it, directly or
-        through re-exporting modules, plus files naming a definition added or removed.
+        exports, bases) as it was. Otherwise: the files importing it, directly or through
+        re-exporting modules (packages' `__init__`, star imports), plus files naming a
+        definition that was added or removed. A class two import hops away whose MRO
+        passes through the file is not included: its edges refresh with its own file.
         """
-        interface_changed, changed = self._changed.get(path, (True, None))
-        if not interface_changed:
+        what, changed = self._changed.get(path, ("all", None))
+        if what == "none":
             return set()
-        modules = {m for m, paths in self.modules.items() if path in paths}
         facts = self.facts.get(path)
-        if facts is not None:
-            modules.add(facts.module)
-        found: set[str] = set()
-        frontier = sorted(modules)
-        seen_modules: set[str] = set()
-        while frontier:
-            module = frontier.pop()
-            if module in seen_modules:
-                continue
-            seen_modules.add(module)
-            for key in _suffixes(module):
-                for importer in self.importers.get(key, ()):
-                    if importer not in found:
-                        found.add(importer)
-                        importer_facts = self.facts.get(importer)
-                        if importer_facts is not None:
-                            frontier.append(importer_facts.module)
         if changed is None:
             changed = frozenset(s.name for s in facts.symbols) if facts else frozenset()
-        if changed:
-            for other, other_facts in self.facts.items():
-                if other not in found and any(
-                    r.name.rpartition(".")[2].removesuffix("()") in changed
-                    for r in other_facts.references
-                ):
-                    found.add(other)
+        found = self._naming(changed)
+        if what == "names":
+            found.discard(path)
+            return found
+        frontier = sorted(m for m, paths in self.modules.items() if path in paths)
+        if facts is not None:
+            frontier.append(facts.module)
+        seen: set[str] = set()
+        while frontier:
+            module = frontier.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            for key in _suffixes(module):
+                for importer in sorted(self.importers.get(key, ())):
+                    if importer in found:
+                        continue
+                    found.add(importer)
+                    importer_facts = self.facts.get(importer)
+                    if importer_facts is not None and _reexports(importer_facts):
+                        frontier.append(importer_facts.module)
         found.discard(path)
+        return found
+
+    def _naming(self, names: frozenset[str]) -> set[str]:
+        """Files whose references or imports mention any of `names` as a name part."""
+        found: set[str] = set()
+        for name in names:
+            found.update(self.words.get(name, ()))
         return found
 
     # -- lookups used by the resolver ----------------------------------------------------
@@ -212,6 +225,8 @@ class SymbolTable:
             self.by_name[symbol.name].add(symbol.id)
         for key in _import_keys(facts.imports):
             self.importers[key].add(facts.path)
+        for word in _words(facts):
+            self.words[word].add(facts.path)
 
     def _remove(self, facts: FileFacts) -> None:
         del self.facts[facts.path]
@@ -242,6 +257,32 @@ class SymbolTable:
                     del self.by_name[symbol.name]
         for key in _import_keys(facts.imports):
             self.importers[key].discard(facts.path)
+        for word in _words(facts):
+            paths = self.words.get(word)
+            if paths is not None:
+                paths.discard(facts.path)
+                if not paths:
+                    del self.words[word]
+
+
+def _words(facts: FileFacts) -> set[str]:
+    """Every name part a file's references and imports mention."""
+    words: set[str] = set()
+    for imp in facts.imports:
+        words.update(imp.module.split("."))
+        if imp.name:
+            words.add(imp.name)
+        if imp.alias:
+            words.add(imp.alias)
+    for ref in facts.references:
+        words.update(part.removesuffix("()") for part in ref.name.split("."))
+    return words
+
+
+def _reexports(facts: FileFacts) -> bool:
+    """Whether importers of this file may see names it only imports."""
+    stem = facts.path.rpartition("/")[2]
+    return stem in ("__init__.py", "__init__.pyi") or any(i.name == "*" for i in facts.imports)
 
 
 def _prefixes(module: str) -> Iterable[str]:
@@ -260,7 +301,8 @@ def _import_keys(imports: Iterable[Import]) -> set[str]:
     keys: set[str] = set()
     for imp in imports:
         keys.add(imp.module)
-        keys.update(_prefixes(imp.module))
-        if imp.name and imp.name != "*":
+        if imp.name is None:  # `import a.b.c` binds `a`: every package on the way counts
+            keys.update(_prefixes(imp.module))
+        elif imp.name != "*":
             keys.add(f"{imp.module}.{imp.name}")
     return keys

@@ -415,3 +415,27 @@ def test_method_headers_see_the_class_body_and_plain_functions_have_no_self(make
     _, res = resolve_repo(root)
     assert ("m.py::Plot.draw", "m.py::Plot.synchronized") in edges_of(res, EdgeKind.REFERENCES)
     assert res["m.py"].unresolved == ()
+
+
+def test_adding_a_definition_reresolves_only_files_naming_it(make_repo):
+    from codegraph.languages.python import LANGUAGE
+
+    root = make_repo(
+        PACKAGE
+        | {
+            "main.py": "import pkg.util\ndef go():\n    pkg.util.extra()\n",
+            "other.py": "import pkg.util\ndef run():\n    pkg.util.helper()\n",
+        }
+    )
+    facts = extract_repo(root)
+    table = SymbolTable.build(facts)
+    assert [u.name for u in resolve_file(table, facts["main.py"]).unresolved] == ["pkg.util.extra"]
+    source = PACKAGE["pkg/util.py"] + "def extra():\n    pass\n"
+    table.update("pkg/util.py", LANGUAGE.extract("pkg/util.py", source.encode()))
+    assert table.dependents("pkg/util.py") == {"main.py"}
+    edges = resolve_file(table, facts["main.py"]).edges
+    assert ("main.py::go", "pkg/util.py::extra") in {(e.source, e.target) for e in edges}
+    # an import change reaches importers, and through the package's re-exports
+    source = "from os import path\n" + source
+    table.update("pkg/util.py", LANGUAGE.extract("pkg/util.py", source.encode()))
+    assert {"main.py", "other.py", "pkg/__init__.py"} <= table.dependents("pkg/util.py")
