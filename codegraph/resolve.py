@@ -429,6 +429,8 @@ class _Resolver:
         if not module or module.startswith("."):
             return None
         paths = table.module_paths(module)
+        if not paths and self.python and "lib" not in table.modules:
+            paths = table.module_paths(f"lib.{module}")  # `lib/` as a source root
         if len(paths) > 1:
             # `m.py` beside its stub `m.pyi`: the source wins; any other clash is ambiguous.
             sources = [p for p in paths if not p.endswith(".pyi")]
@@ -449,7 +451,12 @@ class _Resolver:
     def suffix_match(self, module: str) -> Value | None:
         """A module imported by a path shorter than its key (a test root, Go, Java)."""
         ending = "." + module
-        matches = sorted(m for m in self.table.modules if m.endswith(ending))
+        modules = self.table.modules
+        matches = sorted(m for m in modules if m.endswith(ending))
+        if self.python:
+            # Only below a source root (a directory that is no package, like Django's
+            # tests/): `import jinja2` must not land on `pkg/backends/jinja2.py`.
+            matches = [m for m in matches if m[: -len(ending)] not in modules]
         if len(matches) == 1:
             paths = self.table.module_paths(matches[0])
             if len(paths) == 1:

@@ -204,11 +204,7 @@ class SymbolTable:
     # -- maintenance ---------------------------------------------------------------------
 
     def _module_keys(self, facts: FileFacts) -> list[str]:
-        keys = [facts.module]
-        # `lib/` is a source root unless it is itself a package.
-        if facts.language == "python" and facts.module.startswith("lib."):
-            keys.append(facts.module[4:])
-        return keys
+        return [facts.module]
 
     def _add(self, facts: FileFacts) -> None:
         self.facts[facts.path] = facts

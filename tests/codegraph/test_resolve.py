@@ -439,3 +439,32 @@ def test_adding_a_definition_reresolves_only_files_naming_it(make_repo):
     source = "from os import path\n" + source
     table.update("pkg/util.py", LANGUAGE.extract("pkg/util.py", source.encode()))
     assert {"main.py", "other.py", "pkg/__init__.py"} <= table.dependents("pkg/util.py")
+
+
+def test_suffix_match_never_lands_inside_a_package(make_repo):
+    root = make_repo(
+        {
+            "pkg/__init__.py": "",
+            "pkg/backends/__init__.py": "",
+            "pkg/backends/jinja2.py": "import jinja2\ndef f():\n    jinja2.Environment()\n",
+        }
+    )
+    _, res = resolve_repo(root)
+    r = res["pkg/backends/jinja2.py"]
+    assert (r.external, r.unresolved) == (1, ())
+    assert not edges_of(res, EdgeKind.IMPORTS)
+
+
+def test_src_and_lib_layouts(make_repo):
+    root = make_repo(
+        {
+            "src/app/__init__.py": "def run():\n    pass\n",
+            "lib/tool.py": "def use():\n    pass\n",
+            "main.py": "import app\nimport tool\ndef go():\n    app.run()\n    tool.use()\n",
+        }
+    )
+    _, res = resolve_repo(root)
+    assert {t for s, t in edges_of(res, CALLS) if s == "main.py::go"} == {
+        "src/app/__init__.py::run",
+        "lib/tool.py::use",
+    }
