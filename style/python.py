@@ -57,29 +57,20 @@ def scan(path: str, source: str) -> Scan:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError):
         return Scan((), (), None)
-    items: list[Item] = []
-    lengths: list[tuple[int, int]] = []
-    docstring_lines = _docstring_lines(tree)
+    lines = source.splitlines()
+    observer = _AstObserver(path, lines)
+    items = observer.observe(tree)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
         tokens = []
-    items.extend(_token_items(tokens, docstring_lines))
-    for number, text in enumerate(source.splitlines(), start=1):
-        if text.strip() and not _EXEMPT_LONG.search(text):
-            lengths.append((number, len(text)))
-    items.extend(_AstObserver(path, source.splitlines()).observe(tree))
+    items.extend(_token_items(tokens, observer.docstrings))
+    lengths = [
+        (number, len(text))
+        for number, text in enumerate(lines, start=1)
+        if text.strip() and not (("#" in text or "://" in text) and _EXEMPT_LONG.search(text))
+    ]
     return Scan(tuple(items), tuple(lengths), tree)
-
-
-def _docstring_lines(tree: ast.Module) -> set[int]:
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                lines.add(body[0].lineno)
-    return lines
 
 
 def string_quote(token: str) -> tuple[str, str, str] | None:
@@ -189,6 +180,12 @@ _PY_KEYWORDS = frozenset(
 )  # fmt: skip
 
 
+_SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_EXPRESSIONS: frozenset[type[ast.AST]] = frozenset(
+    {ast.JoinedStr, ast.BinOp, ast.Call, ast.ExceptHandler, ast.Raise, ast.ImportFrom, ast.Import}
+)
+
+
 class _AstObserver:
     """Structural conventions: naming, docstrings, annotations, imports, idioms."""
 
@@ -199,7 +196,7 @@ class _AstObserver:
         self.is_cli = is_cli_module(path)
         self.package = own_package(path)
         self.items: list[Item] = []
-        self.annotations: set[int] = set()
+        self.docstrings: set[int] = set()
 
     def _noqa(self, line: int) -> bool:
         return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
@@ -210,14 +207,48 @@ class _AstObserver:
     def observe(self, tree: ast.Module) -> list[Item]:
         if not tree.body:
             return self.items
-        self.annotations = annotation_nodes(tree)
         self._module(tree)
         self._import_grouping(tree)
         for node in tree.body:
             self._top_level(node)
+        annotations: list[ast.expr] = []
+        optional: list[ast.expr] = []
+        # One walk for everything structural: large modules are read in one pass.
         for child in ast.walk(tree):
-            self._expression(child)
+            if isinstance(child, _SCOPES):
+                body = child.body
+                if (
+                    body
+                    and isinstance(body[0], ast.Expr)
+                    and isinstance(body[0].value, ast.Constant)
+                ):
+                    self.docstrings.add(body[0].lineno)
+                if not isinstance(child, ast.ClassDef | ast.Module) and child.returns is not None:
+                    annotations.append(child.returns)
+            elif isinstance(child, ast.arg | ast.AnnAssign) and child.annotation is not None:
+                annotations.append(child.annotation)
+            elif isinstance(child, ast.Subscript | ast.BinOp):
+                optional.append(child)
+            if type(child) in _EXPRESSIONS:
+                self._expression(child)
+        if optional and annotations:
+            inside = {id(n) for root in annotations for n in ast.walk(root)}
+            for candidate in optional:
+                if id(candidate) in inside:
+                    self._optional(candidate)
         return self.items
+
+    def _optional(self, node: ast.expr) -> None:
+        # Only annotations count: a runtime alias must say Optional before Python 3.10.
+        if isinstance(node, ast.Subscript):
+            if _dotted(node.value) in {"Optional", "typing.Optional", "t.Optional"}:
+                self.add("optional_syntax", "Optional", node.lineno)
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.BitOr)
+            and (_is_none(node.left) or _is_none(node.right))
+        ):
+            self.add("optional_syntax", "pipe", node.lineno)
 
     def _module(self, tree: ast.Module) -> None:
         stem = self.path.rsplit("/", 1)[-1].removesuffix(".py")
@@ -355,21 +386,14 @@ class _AstObserver:
             self._raise(node)
         elif isinstance(node, ast.ImportFrom):
             self._import_from(node)
-        elif isinstance(node, ast.Import) and self.package:
-            if any(a.name.split(".")[0] == self.package and "." in a.name for a in node.names):
-                self.add("imports.form", "import", node.lineno)
-        elif isinstance(node, ast.Subscript) and id(node) in self.annotations:
-            # Only annotations: a runtime alias must say Optional before Python 3.10.
-            base = _dotted(node.value)
-            if base in {"Optional", "typing.Optional", "t.Optional"}:
-                self.add("optional_syntax", "Optional", node.lineno)
-        elif (
-            isinstance(node, ast.BinOp)
-            and id(node) in self.annotations
-            and isinstance(node.op, ast.BitOr)
-            and (_is_none(node.left) or _is_none(node.right))
-        ):
-            self.add("optional_syntax", "pipe", node.lineno)
+        elif isinstance(node, ast.Import) and self._imports_own_module(node):
+            self.add("imports.form", "import", node.lineno)
+
+    def _imports_own_module(self, node: ast.Import) -> bool:
+        package = self.package
+        return bool(package) and any(
+            a.name.split(".")[0] == package and "." in a.name for a in node.names
+        )
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
