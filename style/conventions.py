@@ -21,6 +21,7 @@ ENFORCEABLE: dict[str, frozenset[str]] = {
     "imports.names": frozenset({"grouped", "one_per_line"}),
     "imports.relative": frozenset({"absolute", "relative"}),
     "indent": frozenset({"spaces-2", "spaces-4", "tabs"}),
+    "comment_density": frozenset(),  # descriptive only
     "line_length": frozenset(),  # decided in learn._line_length
     "naming.class": _ALL_NAMING,
     "naming.constant": _ALL_NAMING,
@@ -52,6 +53,7 @@ FILE_LEVEL = frozenset(
 
 _PHRASES: dict[str, str] = {
     "annotations": "type annotations on function signatures: {value}",
+    "comment_density": "comments on about {value} of lines (say why, not what)",
     "docstring.class": "public classes have docstrings: {value}",
     "docstring.function": "public functions have docstrings: {value}",
     "docstring.method": "public methods have docstrings: {value}",

@@ -31,6 +31,8 @@ SCOPE_SPLIT_SHARE = 0.8
 EXCEPTION_MIN_FILES = 2
 COMMON_LIMITS = (79, 88, 99, 100, 119, 120)
 LINE_LENGTH_SLACK = 0.005
+DENSITY_MIN_LINES = 20
+DENSITY_BAND = 0.05
 _EVIDENCE = 3
 
 
@@ -143,9 +145,13 @@ def profile_from_observations(
     exceptions = _exceptions(chosen)
     tallies: dict[str, dict[str, _Tally]] = {}
     maxima: list[int] = []
+    densities: list[float] = []
     for obs in chosen:
         if obs.line_lengths:
             maxima.append(max(obs.line_lengths))
+            code = sum(obs.line_lengths.values())
+            if code >= DENSITY_MIN_LINES and obs.language == "python":
+                densities.append(obs.comment_lines / code)
         scopes = ["", *_scopes_of(obs.path)]
         for name, (vote, sole) in obs.votes.items():
             skip = exceptions.get(name)
@@ -171,6 +177,7 @@ def profile_from_observations(
             _conventions_for(name, tallies[name], exceptions.get(name, set()), declared)
         )
     conventions.append(_line_length(maxima, declared))
+    conventions.append(_comment_density(densities))
     return StyleProfile(tuple(conventions), files=len(chosen), declared=declared)
 
 
@@ -337,6 +344,23 @@ def _line_length(maxima: list[int], declared: DeclaredConfig) -> Convention:
     longest = max(maxima)
     reason = f"no common limit holds: the longest lines reach {longest} characters"
     return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
+
+
+def _comment_density(densities: list[float]) -> Convention:
+    """How much the code comments itself: the median share of lines with a comment.
+
+    Descriptive only (never flagged): a prompt that says "comments on about 5 % of
+    lines" keeps an agent from narrating every step.
+    """
+    total = len(densities)
+    if total < MIN_FILES:
+        reason = f"too few files with 20+ lines ({total} < {MIN_FILES})"
+        return Convention("comment_density", "", 0.0, 0, total, abstained=True, reason=reason)
+    ordered = sorted(densities)
+    median = ordered[total // 2]
+    near = sum(1 for d in densities if abs(d - median) <= DENSITY_BAND)
+    value = f"{round(median * 100)}%"
+    return Convention("comment_density", value, round(wilson_lower(near, total), 4), near, total)
 
 
 def _excluder(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:

@@ -22,7 +22,8 @@ class Observations:
     maps a line's length -> how many lines of that length (exempt lines left out);
     `names` maps naming convention -> name -> shape, so recurring non-conforming role
     names (`setUp`, `visit_Name`) can be learned as exceptions; `snippets` holds the
-    text of the first example line per convention and value (for prompts).
+    text of the first example line per convention and value (for prompts);
+    `comment_lines` counts lines holding a comment (code lines: `line_lengths`).
     """
 
     path: str
@@ -33,6 +34,7 @@ class Observations:
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     is_test: bool = False
     snippets: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    comment_lines: int = 0
     # convention -> (the file's majority value or None on a tie, its only value or None)
     votes: Mapping[str, tuple[str | None, str | None]] = field(
         init=False, repr=False, compare=False

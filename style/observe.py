@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from style import javascript, python
 from style.model import Observations
@@ -25,14 +26,17 @@ def scan_source(path: str, source: str) -> Scan:
     found = scanner(path, source)
     if is_migration(path):
         kept = tuple(i for i in found.items if not i.convention.startswith(("naming.", "doc")))
-        return Scan(kept, found.line_lengths, found.tree)
+        return Scan(kept, found.line_lengths, found.tree, found.comment_lines)
     return found
 
 
 def observe_source(path: str, source: str) -> Observations:
     """What one file shows about each convention: counts per value, example lines, names."""
     found = scan_source(path, source)
-    return summarize(path, found.items, found.line_lengths, source.splitlines())
+    observed = summarize(path, found.items, found.line_lengths, source.splitlines())
+    if found.comment_lines:
+        return replace(observed, comment_lines=found.comment_lines)
+    return observed
 
 
 def summarize(

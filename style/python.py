@@ -41,6 +41,7 @@ class Scan:
     items: tuple[Item, ...]
     line_lengths: tuple[tuple[int, int], ...]  # (line, length)
     tree: ast.Module | None
+    comment_lines: int = 0  # lines holding a comment (not shebangs, not pragmas)
 
 
 _STRING_PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
@@ -70,7 +71,14 @@ def scan(path: str, source: str) -> Scan:
         for number, text in enumerate(lines, start=1)
         if text.strip() and not (("#" in text or "://" in text) and _EXEMPT_LONG.search(text))
     ]
-    return Scan(tuple(items), tuple(lengths), tree)
+    comments = {
+        t.start[0]
+        for t in tokens
+        if t.type == tokenize.COMMENT
+        and not t.string.startswith("#!")
+        and not _EXEMPT_LONG.search(t.string)
+    }
+    return Scan(tuple(items), tuple(lengths), tree, len(comments))
 
 
 def string_quote(token: str) -> tuple[str, str, str] | None:

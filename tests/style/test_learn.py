@@ -126,3 +126,11 @@ def test_line_length_is_a_common_limit() -> None:
     assert limit is not None and limit.value == "88" and limit.enforced
     ragged = {f"m{i}.py": "y = '" + "a" * (60 + 7 * i) + "'\n" for i in range(30)}
     assert learn(ragged).get("line_length").abstained  # type: ignore[union-attr]
+
+
+def test_comment_density_is_described_never_enforced() -> None:
+    body = "".join(f"x{n} = {n}\n" for n in range(19)) + "# why the next line matters\ny = 1\n"
+    density = learn({f"pkg/m{i}.py": body for i in range(10)}).get("comment_density")
+    assert density is not None
+    assert (density.value, density.abstained, density.enforced) == ("5%", False, False)
+    assert learn({"pkg/m.py": body}).get("comment_density").abstained  # type: ignore[union-attr]
