@@ -163,7 +163,7 @@ def workspace_creation(times: int) -> dict[str, float]:
     return {
         "files": float(files),
         "alternates + read-tree (ours)": median_ms(ours, times) / 1000,
-        "git archive | tar, git init + add + commit": median_ms(archive, times) / 1000,
+        "git archive \\| tar, git init + add + commit": median_ms(archive, times) / 1000,
     }
 
 
@@ -176,8 +176,12 @@ def render(
     bare, boxed = min(times["bare"]), min(times["bwrap"])
     overhead = (boxed - bare) / bare * 100
     start_cost = starts["bwrap backend"] - starts["subprocess.run"]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     lines = [
         "Command: `nice -n 10 .venv/bin/python -m benchmarks.sandbox_overhead --write`",
+        "",
+        f"Load average (1, 5, 15 min) when the report was written: {load} on "
+        f"{os.cpu_count()} cores.",
         "",
         f"Per start (`true`, median of {count} runs):",
         "",
