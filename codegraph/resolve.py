@@ -26,7 +26,8 @@ __all__ = ["Resolution", "SymbolTable", "resolution_rate", "resolve_file"]
 
 # A resolved value: (kind, key). kinds: "sym" a definition id, "inst" an instance of the
 # class id, "super" the bases of the class id, "ns" a package prefix with no module of its
-# own, "ext" a name outside the repository, "?" a name known to exist but of unknown value.
+# own, "pkg" a module of several files (Go), "ext" a name outside the repository, "?" a
+# name known to exist but of unknown value.
 Value = tuple[str, str]
 _MAX_DEPTH = 12
 _RATED = (EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES)
@@ -217,7 +218,29 @@ class _Resolver:
             if symbol is not None and symbol.kind is SymbolKind.METHOD and owner is not None:
                 member = table.members.get(owner, {}).get(name)
                 found = ("sym", member) if member is not None else None
+        if found is None and not self.python:
+            found = self.sibling(name)
         return found or self.builtin(name)
+
+    def sibling(self, name: str) -> Value | None:
+        """A name visible without import: from another file of the same Go package, or a
+        class of the same Java package (one file per class)."""
+        module = self.facts.module
+        found = self.package_member(module, name, skip=self.facts.path)
+        if found is None and "." in module:
+            value = self.module_value(f"{module.rpartition('.')[0]}.{name}", strict=True)
+            if value is not None and value[0] == "sym":
+                member = self.table.members.get(value[1], {}).get(name)
+                found = ("sym", member) if member is not None else None
+        return found
+
+    def package_member(self, module: str, name: str, skip: str = "") -> Value | None:
+        found = {
+            member
+            for path in self.table.module_paths(module)
+            if path != skip and (member := self.table.members.get(path, {}).get(name))
+        }
+        return ("sym", found.pop()) if len(found) == 1 else None
 
     def builtin(self, name: str) -> Value | None:
         if self.python and name in BUILTINS:
@@ -295,6 +318,8 @@ class _Resolver:
             return ("ext", f"{key}.{name}")
         if kind == "ns":
             return self.module_value(f"{key}.{name}", strict=True)
+        if kind == "pkg":
+            return self.package_member(key, name)
         if kind in ("inst", "super"):
             return self.class_attribute(key, name, depth, skip_self=kind == "super")
         symbol = self.table.symbols.get(key)
@@ -431,6 +456,8 @@ class _Resolver:
         paths = table.module_paths(module)
         if not paths and self.python and "lib" not in table.modules:
             paths = table.module_paths(f"lib.{module}")  # `lib/` as a source root
+        if len(paths) > 1 and not self.python:
+            return ("pkg", module)  # a Go package: several files, one namespace
         if len(paths) > 1:
             # `m.py` beside its stub `m.pyi`: the source wins; any other clash is ambiguous.
             sources = [p for p in paths if not p.endswith(".pyi")]
@@ -449,7 +476,8 @@ class _Resolver:
         return ("ext", module)
 
     def suffix_match(self, module: str) -> Value | None:
-        """A module imported by a path shorter than its key (a test root, Go, Java)."""
+        """A module imported by a path shorter than its key (a test root, Java), or, with
+        `/` separators, longer than it (a Go import path holding the go.mod prefix)."""
         ending = "." + module
         modules = self.table.modules
         matches = sorted(m for m in modules if m.endswith(ending))
@@ -457,15 +485,21 @@ class _Resolver:
             # Only below a source root (a directory that is no package, like Django's
             # tests/): `import jinja2` must not land on `pkg/backends/jinja2.py`.
             matches = [m for m in matches if m[: -len(ending)] not in modules]
+        elif not matches and "/" in module:
+            slashed = "/" + module
+            longer = [m for m in modules if m.endswith(slashed)]
+            shorter = [m for m in modules if module.endswith("/" + m)]
+            # the longest key a Go import path ends with is the package it names
+            matches = longer or sorted(shorter, key=len, reverse=True)[:1]
         if len(matches) == 1:
-            paths = self.table.module_paths(matches[0])
-            if len(paths) == 1:
-                return ("sym", paths[0])
+            return self.module_value(matches[0], strict=True)
         if matches:
             return ("?", module)
-            prefixes = sorted(p for p in self.table.prefixes if p.endswith(ending))
-            if len(prefixes) == 1:
-                return ("ns", prefixes[0])
+        prefixes = sorted(p for p in self.table.prefixes if p.endswith(ending))
+        if self.python:
+            prefixes = [p for p in prefixes if p[: -len(ending)] not in modules]
+        if len(prefixes) == 1:
+            return ("ns", prefixes[0])
         return None
 
     def import_value(self, module: str, name: str | None, alias: str | None) -> Value | None:
@@ -514,6 +548,8 @@ class _Resolver:
                 return ("ext", f"{value[1]}.{name}")
             if value[0] == "ns":
                 return self.module_value(f"{value[1]}.{name}", strict=True)
+            if value[0] == "pkg":
+                return self.package_member(value[1], name)
             path = value[1]
             module = self.table.facts[path].module if path in self.table.facts else module
         facts = self.table.facts.get(path)
@@ -550,6 +586,8 @@ class _Resolver:
         value = self.module_value(module)
         if value is not None and value[0] == "sym":
             targets.append(value[1])
+        elif value is not None and value[0] == "pkg":
+            targets.extend(self.table.module_paths(value[1]))
         if name is not None and name != "*":
             member = self.module_member(module, name, 0, frozenset())
             if member is not None and member[0] == "sym" and member[1] not in targets:
