@@ -23,6 +23,7 @@ MAX_NAME = 200
 _DOTTED = re.compile(rb"[A-Za-z_][\w.]*")
 _WS = re.compile(r"\s+")
 _SELF_NAMES = frozenset({"self", "cls"})
+_MAX_NESTING = 50  # deeper name expressions and patterns are generated code: not followed
 _TYPE_WRAPPERS = frozenset({"Optional", "typing.Optional", "t.Optional", "Final", "ClassVar"})
 
 _QUERY = """
@@ -76,25 +77,26 @@ def visibility(name: str) -> Visibility:
     return Visibility.PUBLIC
 
 
-def dotted(node: Node) -> str:
+def dotted(node: Node, depth: int = 0) -> str:
     """A name expression as dotted text: `a.b.c`, `super().m`, `f().g`; `?` for the rest."""
     raw = node.text or b""
     if _DOTTED.fullmatch(raw):
         return raw.decode("utf-8", "replace")[:MAX_NAME]
+    if depth > _MAX_NESTING:
+        return "?"
     kind = node.type
     if kind == "attribute":
         obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
         if obj is None or attr is None:
             return "?"
-        return f"{dotted(obj)}.{_ts.text(attr)}"[:MAX_NAME]
+        return f"{dotted(obj, depth + 1)}.{_ts.text(attr)}"[:MAX_NAME]
     if kind == "call":
         func = node.child_by_field_name("function")
         if func is not None and func.type in ("identifier", "attribute"):
-            head = dotted(func)
+            head = dotted(func, depth + 1)
             return "super()" if head == "super" else f"{head}()"
     if kind == "parenthesized_expression" and node.named_child_count == 1:
-        inner = node.named_children[0]
-        return dotted(inner)
+        return dotted(node.named_children[0], depth + 1)
     return "?"
 
 
@@ -119,8 +121,10 @@ def _docstring(body: Node | None) -> str:
     return ""
 
 
-def _annotation_type(node: Node) -> str | None:
+def _annotation_type(node: Node, depth: int = 0) -> str | None:
     """The class named by an annotation, when it names exactly one: `Foo`, `Optional[Foo]`."""
+    if depth > _MAX_NESTING:
+        return None
     while node.type == "type" and node.named_child_count == 1:
         node = node.named_children[0]
     if node.type in ("identifier", "attribute"):
@@ -133,14 +137,14 @@ def _annotation_type(node: Node) -> str | None:
     if node.type == "generic_type" and node.named_child_count == 2:
         head, params = node.named_children
         if dotted(head) in _TYPE_WRAPPERS and params.named_child_count == 1:
-            return _annotation_type(params.named_children[0])
+            return _annotation_type(params.named_children[0], depth + 1)
     if node.type == "binary_operator":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is not None and right is not None:
             if _ts.text(right) == "None":
-                return _annotation_type(left)
+                return _annotation_type(left, depth + 1)
             if _ts.text(left) == "None":
-                return _annotation_type(right)
+                return _annotation_type(right, depth + 1)
     return None
 
 
@@ -158,16 +162,18 @@ def _names_in(node: Node) -> list[Node]:
     return found
 
 
-def _pattern_names(node: Node) -> list[str]:
+def _pattern_names(node: Node, depth: int = 0) -> list[str]:
     if node.type == "identifier":
         return [_ts.text(node)]
+    if depth > _MAX_NESTING:
+        return []
     if node.type in ("pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"):
         names: list[str] = []
         for child in node.named_children:
-            names.extend(_pattern_names(child))
+            names.extend(_pattern_names(child, depth + 1))
         return names
     if node.type in ("list_splat_pattern", "as_pattern_target") and node.named_child_count:
-        return _pattern_names(node.named_children[0])
+        return _pattern_names(node.named_children[0], depth + 1)
     return []
 
 

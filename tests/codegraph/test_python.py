@@ -217,6 +217,10 @@ def test_non_utf8_empty_and_garbage_files_never_crash():
     assert garbage.symbols[0].id == "g.py"
     deep = _facts("d.py", b"x = " + b"(" * 3000 + b"1" + b")" * 3000 + b"\n")
     assert deep.symbols[1].id == "d.py::x"
+    chain = _facts("c.py", b"def f():\n    a" + b".b()" * 5000 + b"\n")
+    assert chain.symbols[1].id == "c.py::f"
+    nested = b"x: " + b"Optional[" * 500 + b"int" + b"]" * 500 + b" = 1\n"
+    assert _facts("n.py", nested).symbols[1].id == "n.py::x"
 
 
 def test_conditional_redefinitions_keep_one_symbol():
