@@ -128,7 +128,8 @@ def verdict(rows: Sequence[TestChange], after: TestRun, *, whole_suite: bool) ->
         if row.change in blocking:
             if row.message == NOT_FOUND:
                 return False, f"target test not found: {row.id}"
-            kind = "regression" if row.change in _BLOCKING else "target test not passing"
+            regressed = row.change in _BLOCKING or row.before is Outcome.PASSED
+            kind = "regression" if regressed else "target test not passing"
             return False, f"{kind}: {row.id} {row.change.value}"
     if not any(row.after is Outcome.PASSED for row in rows):
         return False, "no test ran"

@@ -72,7 +72,8 @@ def run_tests(
     limits: Limits,
 ) -> TestRun:
     """Run `ids` (all when empty) once in `workdir`; ids the runner says name nothing are
-    reported as ERROR "not found" and the rest are run again without them."""
+    reported as ERROR ("not found", or their module's collection error) and the rest are
+    run again without them."""
     env = scrubbed_env(workdir, environment, python_path=runner.name == "pytest")
     report = private_dir(workdir) / f"report-{runner.name}.out"
     missing: list[TestResult] = []
@@ -89,7 +90,7 @@ def run_tests(
         absent = {i for i in wanted if any(n == i or n.endswith(f"/{i}") for n in named)}
         if not absent:
             break
-        missing += [TestResult(i, Outcome.ERROR, message=NOT_FOUND) for i in sorted(absent)]
+        missing += _not_found(runner, report, result, workdir, absent)
         wanted = [i for i in wanted if i not in absent]
         if not wanted:
             break
@@ -101,6 +102,24 @@ def run_tests(
         # The report is the tested code's output: a bad one is a failed run, not a crash.
         tests = (TestResult(REPORT_ID, Outcome.ERROR, message=str(exc)),)
     return TestRun(result, (*tests, *missing))
+
+
+def _not_found(
+    runner: Runner, report: Path, result: RunResult, workdir: Path, absent: set[str]
+) -> list[TestResult]:
+    """ERROR results for ids the runner could not find; when their module failed to
+    import, that error (not "not found") is what the id gets."""
+    try:
+        first = runner.parse(report, result, root=workdir)
+    except RunnerError:
+        first = ()
+    modules = {t.id: t for t in first if t.outcome is Outcome.ERROR and "::" not in t.id}
+    results = []
+    for test_id in sorted(absent):
+        module = modules.get(test_id.partition("::")[0])
+        message = (module.message or "collection error") if module else NOT_FOUND
+        results.append(TestResult(test_id, Outcome.ERROR, message=message))
+    return results
 
 
 __all__ = ["NOT_FOUND", "REPORT_ID", "RUNNERS", "Runner", "TestRun", "detect_runner", "run_tests"]

@@ -81,11 +81,16 @@ class PytestRunner:
         return merge(_junit_results(text, rootdir, known))
 
     def not_found(self, result: RunResult) -> tuple[str, ...]:
-        """What pytest named in "ERROR: not found: ..." (it then runs no test at all).
+        """What pytest named in "ERROR: not found: ..." or "ERROR: found no collectors for
+        ..." (it then runs no test at all).
 
         The names are absolute paths as seen inside the sandbox; callers match by suffix.
         """
-        found = re.findall(r"^ERROR: not found: (.+?)$", result.stdout + result.stderr, re.M)
+        found = re.findall(
+            r"^ERROR: (?:not found:|found no collectors for) (.+?)$",
+            result.stdout + result.stderr,
+            re.M,
+        )
         return tuple(dict.fromkeys(line.strip() for line in found))
 
 

@@ -189,3 +189,18 @@ def test_a_committed_patchwright_symlink_is_not_followed(make_repo, tmp_path: Pa
     assert outcomes(run.tests) == {"test_x.py::test_a": Outcome.PASSED}
     assert list(outside.iterdir()) == []
     assert (repo / ".patchwright").is_dir() and not (repo / ".patchwright").is_symlink()
+
+
+def test_an_id_in_a_module_that_fails_to_import_gets_the_import_error(make_repo) -> None:
+    repo = make_repo(
+        {
+            "test_ok.py": "def test_a():\n    pass\n",
+            "test_new.py": "from nowhere import thing\n\n\ndef test_b():\n    pass\n",
+        }
+    )
+    ids = ("test_ok.py::test_a", "test_new.py::test_b")
+    run = run_tests(RUNNERS["pytest"], sandbox(), repo, host_environment(), ids, Limits())
+    results = {r.id: r for r in run.tests}
+    assert results["test_ok.py::test_a"].outcome is Outcome.PASSED
+    assert results["test_new.py::test_b"].outcome is Outcome.ERROR
+    assert "nowhere" in results["test_new.py::test_b"].message
