@@ -269,6 +269,7 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
             + f" | {ok} |"
         )
     skipped = "\n".join(f"- `{name}`: {why}" for name, why in NOT_RUN.items())
+    notes = "".join(_gold_note(run) for run in runs)
     return (
         "Each task: repository at `base_commit` + `test_patch` committed, tests = "
         f"FAIL_TO_PASS + PASS_TO_PASS (a fixed random sample of {MAX_PASS_TO_PASS} when "
@@ -278,8 +279,25 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
         "`raise` atop that file. Times are per verification (the baseline run is cached "
         "after the gold patch's; env build is the first, uncached setup).\n\n"
         + "\n".join(lines)
+        + (f"\n\nWhy a gold patch was not verified:\n{notes}" if notes else "")
         + f"\n\nNot run here:\n{skipped}\n\nWhole run {elapsed / 60:.1f} min. "
         f"Reproduce: `{COMMAND}` (mirrors fetched under {MIRRORS}; first run needs PyPI).\n"
+    )
+
+
+def _gold_note(run: Run) -> str:
+    """For an unverified gold patch: the tests that failed on both sides, with the first
+    line of one failure, so a reader can tell the environment from the verifier."""
+    gold = run.verdicts.get("gold")
+    if gold is None or gold.verified:
+        return ""
+    both = [row for row in gold.tests if row.change is Change.STILL_FAILING]
+    if not both:
+        return f"- {run.instance_id}: {gold.reason}\n"
+    first = both[0].message.strip().splitlines()[0][:160] if both[0].message.strip() else ""
+    return (
+        f"- {run.instance_id}: {len(both)} of the listed tests fail before *and* after the "
+        f"gold patch in this environment, e.g. `{both[0].id}`: {first}\n"
     )
 
 
