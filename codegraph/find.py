@@ -34,6 +34,9 @@ W_LEXICAL = 1.0
 W_FILE_LEXICAL = 0.6
 W_FILE_PRIOR = 0.35
 W_GRAPH = 0.25
+W_TITLE = 1.0
+_FILE_SHARES = (0.5, 0.15, 0.1, 0.05, 0.05)
+_LEXICAL_HITS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,12 @@ class _Scores:
         self.total[key] = self.total.get(key, 0.0) + amount
         reasons = self.why.setdefault(key, {})
         reasons[reason] = reasons.get(reason, 0.0) + amount
+
+    def damp(self, where: Callable[[str], bool], factor: float) -> None:
+        """Scale down every score whose key satisfies `where`."""
+        for key in self.total:
+            if where(key):
+                self.total[key] *= factor
 
     def reasons(self, key: str, limit: int = 4) -> tuple[str, ...]:
         ranked = sorted(self.why.get(key, {}).items(), key=lambda item: (-item[1], item[0]))
@@ -135,24 +144,29 @@ def _mention_signals(
     return named_files
 
 
-def _lexical_signals(lex: Lexicon, query: list[str], symbols: _Scores, files: _Scores) -> None:
-    if not query:
-        return
+def _lexical_signals(
+    lex: Lexicon, queries: list[tuple[list[str], float]], symbols: _Scores, files: _Scores
+) -> None:
+    """BM25 of each query part (title, whole text) with its weight, scaled to the best."""
     for key, scores, docs, weight in (
         ("symbol", symbols, lex.symbol_ids, W_LEXICAL),
         ("file", files, lex.file_paths, W_FILE_LEXICAL),
     ):
-        raw = lex.scores(key, query)
-        top = float(raw.max()) if len(raw) else 0.0
-        if top <= 0:
+        raw = None
+        for query, share in queries:
+            if query:
+                part = lex.scores(key, query) * share
+                raw = part if raw is None else raw + part
+        if raw is None or not len(raw) or float(raw.max()) <= 0:
             continue
-        order = raw.argsort()[::-1][:300]
-        for position in order:
+        top = float(raw.max())
+        words = [t for query, _ in queries for t in query]
+        for position in raw.argsort(kind="stable")[::-1][:_LEXICAL_HITS]:
             value = float(raw[position])
             if value <= 0:
                 break
             doc = docs[int(position)]
-            matched = lex.matched_tokens(key, doc, query)
+            matched = lex.matched_tokens(key, doc, words)
             scores.add(doc, weight * value / top, f"lexical: {_quoted(matched)}")
 
 
@@ -201,6 +215,13 @@ _VERB_IN = {
 }
 
 
+def _title(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
 def find(index: GraphIndex, text: str, *, limit: int = 10) -> Localization:
     """Rank the files and symbols of `index` for `text` (an issue, a trace, a message)."""
     limit = max(1, min(limit, MAX_LIMIT))
@@ -209,48 +230,50 @@ def find(index: GraphIndex, text: str, *, limit: int = 10) -> Localization:
     query = tokenize(text)
     symbols, files = _Scores(), _Scores()
     named_files = _mention_signals(lex, mentions, symbols, files)
-    _lexical_signals(lex, query, symbols, files)
+    # An issue's first line usually names the problem; the rest adds context and noise.
+    _lexical_signals(lex, [(tokenize(_title(text)), W_TITLE), (query, 1.0)], symbols, files)
+    wants_tests = any(is_test_path(p) for p in named_files) or "test" in tokenize(_title(text))
+    if not wants_tests:
+        symbols.damp(lambda k: is_test_path(lex.path_of[k]), _TEST_FACTOR)
     _spread(index, lex, symbols)
 
-    for sid, score in list(symbols.total.items()):
-        path = lex.path_of[sid]
-        files.add(path, score * 0.5, f"symbol: {lex.short(sid)}")
+    per_file: dict[str, list[tuple[float, str]]] = {}
+    for sid, score in symbols.total.items():
+        per_file.setdefault(lex.path_of[sid], []).append((score, sid))
+    for path, members in per_file.items():
+        # A file is as good as its best symbols, not as long as its list of weak ones.
+        members.sort(key=lambda item: (-item[0], item[1]))
+        for share, (score, sid) in zip(_FILE_SHARES, members, strict=False):
+            files.add(path, score * share, f"symbol: {lex.short(sid)}")
     file_top = max(files.total.values(), default=0.0) or 1.0
     for sid in list(symbols.total):
         path = lex.path_of[sid]
         prior = files.total.get(path, 0.0) / file_top
         symbols.add(sid, W_FILE_PRIOR * prior * symbols.total[sid], f"in file {path}")
-
-    wants_tests = any(is_test_path(p) for p in named_files) or "test" in query[:20]
-    symbol_hits = _rank(symbols, lambda k: lex.path_of[k], lex, wants_tests, limit)
-    file_hits = _rank(files, lambda k: k, lex, wants_tests, limit)
-    return Localization(files=file_hits, symbols=symbol_hits)
+    if not wants_tests:
+        files.damp(is_test_path, _TEST_FACTOR)
+        symbols.damp(lambda k: is_test_path(lex.path_of[k]), _TEST_FACTOR)
+    return Localization(
+        files=_rank(files, lambda k: k, lex, limit),
+        symbols=_rank(symbols, lambda k: lex.path_of[k], lex, limit),
+    )
 
 
 def _rank(
-    scores: _Scores,
-    path_of: Callable[[str], str],
-    lex: Lexicon,
-    wants_tests: bool,
-    limit: int,
+    scores: _Scores, path_of: Callable[[str], str], lex: Lexicon, limit: int
 ) -> tuple[Hit, ...]:
-    final: list[tuple[float, str]] = []
-    for key, score in scores.total.items():
-        if not wants_tests and is_test_path(path_of(key)):
-            score *= _TEST_FACTOR
-        final.append((round(score, 9), key))
-    final.sort(key=lambda item: (-item[0], item[1]))
+    final = sorted((-round(score, 9), key) for key, score in scores.total.items())
     hits: list[Hit] = []
-    for score, key in final[:limit]:
-        symbol = lex.symbol(key)
+    for negative, key in final[:limit]:
+        symbol = lex.symbol(key) if key != path_of(key) else None
         hits.append(
             Hit(
                 id=key,
                 path=path_of(key),
-                kind=symbol.kind.value if symbol is not None and key != path_of(key) else "file",
-                score=score,
+                kind=symbol.kind.value if symbol is not None else "file",
+                score=-negative,
                 reasons=scores.reasons(key),
-                line=symbol.span[0] if symbol is not None and key != path_of(key) else 0,
+                line=symbol.span[0] if symbol is not None else 0,
             )
         )
     return tuple(hits)

@@ -121,6 +121,8 @@ def _ranking(index: GraphIndex, focus: tuple[str, ...]) -> list[str]:
     ranks: dict[str, float] = nx.pagerank(
         graph, alpha=0.85, personalization=personalization, weight="weight", tol=1e-8
     )
+    # The focus itself comes first, then what the walk from it reaches.
+    chosen = set(focused)
     scored = []
     for sid, rank in ranks.items():
         symbol = index.symbols[sid]
@@ -128,9 +130,9 @@ def _ranking(index: GraphIndex, focus: tuple[str, ...]) -> list[str]:
             continue
         if is_test_path(symbol.path) and not focused:
             rank *= _TEST_DAMPING
-        scored.append((-round(rank, 12), sid))
+        scored.append((sid not in chosen, -round(rank, 12), sid))
     scored.sort()
-    return [sid for _, sid in scored]
+    return [sid for _, _, sid in scored]
 
 
 def ranked_symbols(index: GraphIndex, focus: Iterable[str] = ()) -> list[str]:

@@ -23,7 +23,7 @@ _PYTEST_FRAME = re.compile(
 )
 _PATH = re.compile(rf"(?<![\w.])((?:[\w.-]+[/\\])*[\w-]+\.(?:{_EXT}))(?![\w])")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?![\w])")
-_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s?\(")
+_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\(")
 _QUOTED = re.compile(r"`{1,2}([A-Za-z_][\w.]*)(?:\(\))?`{1,2}")
 
 

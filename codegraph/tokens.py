@@ -10,7 +10,9 @@ of `from_file` outweighs a text that merely says "from" and "file".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -42,14 +44,24 @@ _STOPWORD_TEXT = """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 MAX_TEXT_CHARS = 200_000  # a query longer than this is truncated, not rejected
+MAX_SOURCE_BYTES = 2_000_000  # per file read for body words
 
 
 def _stem(token: str) -> str:
-    """A deliberately tiny plural stripper: `rows` → `row`, `entries` → `entry`."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
+    """A deliberately light suffix stripper, so that `ignored`, `ignores` and `ignore`,
+    or `rows` and `row`, meet: plural, then -ing / -ed / -ly, then a final e."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        token = token[:-3] + "y"
+    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    for suffix in ("ing", "ed", "ly"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            token = token[: -len(suffix)]
+            break
+    if token.endswith("e") and len(token) > 4:
+        token = token[:-1]
     return token
 
 
@@ -60,18 +72,24 @@ def split_identifier(name: str) -> list[str]:
 
 def identifier_tokens(name: str) -> list[str]:
     """Index tokens of one identifier: its useful sub-tokens, then the whole identifier."""
-    parts = [_stem(p) for p in split_identifier(name) if len(p) > 1 and p not in STOPWORDS]
+    raw = split_identifier(name)
+    parts = [_stem(p) for p in raw if len(p) > 1 and p not in STOPWORDS]
     whole = name.strip("_").lower()
-    if whole and (len(parts) > 1 or (parts and whole != parts[0])) and whole not in STOPWORDS:
+    if len(raw) > 1 and whole not in STOPWORDS:
         parts.append(whole)
     return parts
+
+
+@lru_cache(maxsize=500_000)
+def _identifier_tokens(name: str) -> tuple[str, ...]:
+    return tuple(identifier_tokens(name))
 
 
 def tokenize(text: str) -> list[str]:
     """Index tokens of free text or code, in order, with repetitions."""
     tokens: list[str] = []
-    for match in _IDENTIFIER.finditer(text[:MAX_TEXT_CHARS]):
-        tokens.extend(identifier_tokens(match.group()))
+    for word in _IDENTIFIER.findall(text[:MAX_TEXT_CHARS]):
+        tokens.extend(_identifier_tokens(word))
     return tokens
 
 
@@ -99,7 +117,7 @@ class Lexicon:
         self.symbol_ids = ranked
         self.ranked = frozenset(ranked)
         self.path_of = {sid: symbols[sid].path for sid in symbols}
-        paths = set(index.facts) | {s.path for s in symbols.values()}
+        paths = {s.path for s in symbols.values()}
         self.file_paths = sorted(paths)
         self.members: dict[str, list[Symbol]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -120,12 +138,22 @@ class Lexicon:
             parts = path.split("/")
             for i in range(len(parts)):
                 self.suffixes.setdefault("/".join(parts[i:]), []).append(path)
-        scope_names = _scope_names(index)
-        symbol_docs = [_symbol_doc(symbols[sid], scope_names.get(sid, ())) for sid in ranked]
-        file_docs = [
-            _file_doc(path, self.members.get(path, ()), symbols.get(path), scope_names)
-            for path in self.file_paths
-        ]
+        symbol_docs: list[list[str]] = []
+        file_docs: list[list[str]] = []
+        for path in self.file_paths:
+            members = self.members.get(path, [])
+            bodies, whole = _body_tokens(index.root, path, members)
+            symbol_docs.extend(_symbol_doc(s, bodies.get(s.id, ())) for s in members)
+            module = symbols.get(path)
+            file_docs.append(
+                _path_tokens(path) * 2 + tokenize(module.doc if module else "") + whole
+            )
+        # Documents were built file by file; put them back in id order.
+        order = {
+            sid: i
+            for i, sid in enumerate(s.id for p in self.file_paths for s in self.members.get(p, []))
+        }
+        symbol_docs = [symbol_docs[order[sid]] for sid in ranked]
         self._docs = {"symbol": [frozenset(d) for d in symbol_docs]}
         self._docs["file"] = [frozenset(d) for d in file_docs]
         self._position = {
@@ -195,14 +223,33 @@ def _bm25(docs: list[list[str]]) -> bm25s.BM25:
     return retriever
 
 
-def _scope_names(index: GraphIndex) -> dict[str, tuple[str, ...]]:
-    """Last components of the names each symbol's body calls or uses: a cheap stand-in for
-    the words of its body."""
-    names: dict[str, list[str]] = {}
-    for facts in index.facts.values():
-        for ref in facts.references:
-            names.setdefault(ref.scope, []).append(ref.name.rsplit(".", 1)[-1])
-    return {sid: tuple(dict.fromkeys(found)) for sid, found in names.items()}
+def _source_lines(root: Path, path: str) -> list[str]:
+    try:
+        with (root / path).open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES)
+    except OSError:
+        return []
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def _body_tokens(
+    root: Path, path: str, members: Sequence[Symbol]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Tokens of each symbol's own lines (not those of nested definitions), and of the
+    whole file: the words of bodies, comments and messages that names alone miss."""
+    lines = _source_lines(root, path)
+    owner: list[str | None] = [None] * len(lines)
+    for symbol in sorted(members, key=lambda s: (s.span[0], -s.span[1], s.id)):
+        first, last = max(symbol.span[0], 1), min(symbol.span[1], len(lines))
+        owner[first - 1 : last] = [symbol.id] * max(last - first + 1, 0)
+    bodies: dict[str, list[str]] = {}
+    whole: list[str] = []
+    for line, sid in zip(lines, owner, strict=True):
+        tokens = tokenize(line)
+        whole.extend(tokens)
+        if sid is not None:
+            bodies.setdefault(sid, []).extend(tokens)
+    return bodies, whole
 
 
 def _path_tokens(path: str) -> list[str]:
@@ -210,32 +257,11 @@ def _path_tokens(path: str) -> list[str]:
     return [t for part in parts[-3:] for t in identifier_tokens(part)]
 
 
-def _symbol_doc(symbol: Symbol, used: Sequence[str]) -> list[str]:
+def _symbol_doc(symbol: Symbol, body: Sequence[str]) -> list[str]:
     tokens = identifier_tokens(symbol.name) * 3
     for parent in symbol.qualname.split(".")[:-1]:
         tokens += identifier_tokens(parent)
     tokens += _path_tokens(symbol.path)
-    tokens += tokenize(symbol.signature)
     tokens += tokenize(symbol.doc)
-    for name in used:
-        tokens += identifier_tokens(name)
-    return tokens
-
-
-def _file_doc(
-    path: str,
-    members: Sequence[Symbol],
-    module: Symbol | None,
-    scope_names: Mapping[str, Sequence[str]],
-) -> list[str]:
-    tokens = _path_tokens(path) * 2
-    if module is not None:
-        tokens += tokenize(module.doc)
-    for symbol in members:
-        tokens += identifier_tokens(symbol.name)
-        tokens += tokenize(symbol.doc)
-    used = {n for s in members for n in scope_names.get(s.id, ())}
-    used.update(scope_names.get(path, ()))
-    for name in sorted(used):
-        tokens += identifier_tokens(name)
+    tokens += body
     return tokens
