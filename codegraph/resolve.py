@@ -131,7 +131,7 @@ class _Resolver:
             return candidates
         if len(candidates) == 1 and dotted and value is None and receiver != "module":
             symbol = self.table.symbols[candidates[0]]
-            if symbol.kind in (SymbolKind.METHOD, SymbolKind.FUNCTION):
+            if symbol.kind is SymbolKind.METHOD:
                 # The only definition with this name anywhere: not a guess among several.
                 return candidates[0]
         return candidates

@@ -468,3 +468,18 @@ def test_src_and_lib_layouts(make_repo):
         "src/app/__init__.py::run",
         "lib/tool.py::use",
     }
+
+
+def test_a_method_name_defined_once_resolves_on_an_unknown_receiver(make_repo):
+    root = make_repo(
+        {
+            "a.py": "class Editor:\n    def schema_editor(self): pass\ndef lower(v): pass\n",
+            "b.py": "def f(conn, name):\n    conn.schema_editor()\n    name.lower()\n",
+        }
+    )
+    _, res = resolve_repo(root)
+    assert edges_of(res, CALLS) == {("b.py::f", "a.py::Editor.schema_editor")}
+    # `name.lower()` could only reach a.py's `lower` if `name` were that module
+    assert [(u.name, u.candidates) for u in res["b.py"].unresolved] == [
+        ("name.lower", ("a.py::lower",))
+    ]
