@@ -73,34 +73,44 @@ def add_nodes(graph: nx.MultiDiGraph, symbols: Iterable[Symbol]) -> None:
     nx._clear_cache(graph)
 
 
-def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> int:
-    """Add edges whose two ends are nodes; lines merge into an existing edge of the same
-    kind. Returns how many edges were dropped because an end is not in the graph."""
+def aggregate(edges: Iterable[Edge]) -> list[EdgeTuple]:
+    """Edges as graph rows: one per (source, target, kind), lines merged and sorted."""
     grouped: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    dropped = 0
-    nodes = graph._node
     for edge in edges:
-        if edge.source not in nodes or edge.target not in nodes:
-            dropped += 1
-            continue
         lines = grouped[edge.source, edge.target, edge.kind.value]
         if edge.line:
             lines.add(edge.line)
+    return [(s, t, k, tuple(sorted(lines))) for (s, t, k), lines in grouped.items()]
+
+
+def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> int:
+    """Add edges whose two ends are nodes; lines merge into an existing edge of the same
+    kind. Returns how many edges were dropped because an end is not in the graph."""
+    return add_rows(graph, aggregate(edges))
+
+
+def add_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> int:
+    """Add aggregated rows whose two ends are nodes, merging lines into an existing edge
+    of the same kind. Returns how many rows were dropped for a missing end."""
     succ, pred = graph._succ, graph._pred
-    for (source, target, kind), lines in grouped.items():
+    dropped = 0
+    for source, target, kind, lines in rows:
+        if source not in succ or target not in succ:
+            dropped += 1
+            continue
         keydict = succ[source].get(target)
         if keydict is None:
             keydict = succ[source][target] = pred[target][source] = {}
         existing = keydict.get(kind)
-        if existing is not None:
-            lines.update(existing["lines"])
-        keydict[kind] = {"lines": tuple(sorted(lines))}
+        if existing is not None and existing["lines"] != lines:
+            lines = tuple(sorted(set(lines).union(existing["lines"])))
+        keydict[kind] = {"lines": lines}
     nx._clear_cache(graph)
     return dropped
 
 
 def add_edge_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> None:
-    """Add already-aggregated edges between existing nodes (as stored): no merging."""
+    """Add stored rows: their ends are known nodes and no row repeats, so no checks."""
     succ, pred = graph._succ, graph._pred
     for source, target, kind, lines in rows:
         keydict = succ[source].get(target)
@@ -167,12 +177,17 @@ def count_by_kind(graph: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def build_graph(
-    facts: Mapping[str, FileFacts], edges: Sequence[Iterable[Edge]] = ()
+    facts: Mapping[str, FileFacts],
+    edges: Sequence[Iterable[Edge]] = (),
+    rows: Sequence[Iterable[EdgeTuple]] = (),
 ) -> nx.MultiDiGraph:
-    """A graph of every symbol in `facts`, their `contains` edges and the given edges."""
+    """A graph of every symbol in `facts`, their `contains` edges and the given edges
+    (as `Edge` records or as aggregated rows)."""
     graph = new_graph(s for f in facts.values() for s in f.symbols)
     for file_facts in facts.values():
         add_edges(graph, contains_edges(file_facts))
     for group in edges:
         add_edges(graph, group)
+    for row_group in rows:
+        add_rows(graph, row_group)
     return graph

@@ -26,7 +26,15 @@ from codegraph.discover import MAX_FILE_BYTES, SourceFile, blob_id, discover
 from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.languages import language_name_for
 from codegraph.model import EdgeKind, FileFacts, Skipped, Symbol, Unresolved
-from codegraph.parallel import Extracted, Progress, extract_all, extract_file, resolve_all
+from codegraph.parallel import (
+    Counts,
+    Extracted,
+    Progress,
+    count_resolution,
+    extract_all,
+    extract_file,
+    resolve_all,
+)
 from codegraph.resolve import Resolution, SymbolTable, resolve_file
 from codegraph.testedges import is_test_file, test_edges
 
@@ -85,9 +93,11 @@ class Index:
         self._path_skips = path_skips
         self._generation = generation
         self._facts: dict[str, FileFacts] | None = None
-        self._resolved: dict[str, Resolution] | None = None
+        # Each parsed file's resolution is decoded, or encoded as stored, or both.
+        self._resolved: dict[str, Resolution] = {}
         self._encoded_facts: dict[str, bytes] = {}
         self._encoded_resolved: dict[str, bytes] = {}
+        self._counts: dict[str, Counts] = {}
         self._table: SymbolTable | None = None
         # Per-file figures behind `stats`, recounted only for files an update touched.
         self._tallies: dict[str, _Tally] = {}
@@ -107,14 +117,17 @@ class Index:
 
     @property
     def resolutions(self) -> dict[str, Resolution]:
-        self._load_live()
-        assert self._resolved is not None
+        """Path → `Resolution` of every parsed file (decoded on first use)."""
+        with _paused_gc():
+            for path in self.facts:
+                self._resolution(path)
         return self._resolved
 
     @property
     def unresolved(self) -> list[Unresolved]:
         """References that resolved to no definition or to several, in path order."""
-        return [u for path in sorted(self.resolutions) for u in self.resolutions[path].unresolved]
+        resolutions = self.resolutions
+        return [u for path in sorted(resolutions) for u in resolutions[path].unresolved]
 
     def update(self, paths: Iterable[str]) -> IndexStats:
         """Re-index the named files (repository-relative) after they were edited, created
@@ -147,7 +160,7 @@ class Index:
 
     def save(self) -> None:
         """Write the index to its data directory (atomically)."""
-        if self._facts is None or self._resolved is None:
+        if self._facts is None:
             # Facts never loaded, so never changed: the facts file on disk still matches.
             store.save(self.data_dir, self._graph_part(), None)
             return
@@ -155,9 +168,9 @@ class Index:
         for path, facts in self._facts.items():
             if path not in self._encoded_facts:
                 self._encoded_facts[path] = store.encode_facts(facts)
-        for path, resolution in self._resolved.items():
+        for path in self._facts:
             if path not in self._encoded_resolved:
-                self._encoded_resolved[path] = store.encode_resolved(resolution)
+                self._encoded_resolved[path] = store.encode_resolved(self._resolved[path])
         facts_part = store.FactsPart(
             self._generation, dict(self._encoded_facts), dict(self._encoded_resolved)
         )
@@ -181,7 +194,12 @@ class Index:
     def _decode_live(self) -> None:
         self._load_raw()
         self._facts = {p: store.decode_facts(b) for p, b in self._encoded_facts.items()}
-        self._resolved = {p: store.decode_resolved(b) for p, b in self._encoded_resolved.items()}
+
+    def _resolution(self, path: str) -> Resolution:
+        found = self._resolved.get(path)
+        if found is None:
+            found = self._resolved[path] = store.decode_resolved(self._encoded_resolved[path])
+        return found
 
     def _symbol_table(self) -> SymbolTable:
         if self._table is None:
@@ -208,7 +226,7 @@ class Index:
         """Put changed facts (None: the file is gone or skipped) into the graph and
         re-resolve what they affect. Returns how many files were resolved."""
         facts = self.facts
-        resolved = self.resolutions
+        resolved = self._resolved
         table = self._symbol_table()
         graph = self.graph
         nodes: dict[str, dict[str, Any]] = graph._node
@@ -218,6 +236,7 @@ class Index:
             resolved.pop(path, None)
             self._encoded_facts.pop(path, None)
             self._encoded_resolved.pop(path, None)
+            self._counts.pop(path, None)
             old_ids = {s.id for s in old.symbols} if old is not None else set()
             new_ids = {s.id for s in new.symbols} if new is not None else set()
             # Edges into surviving definitions stay; whoever pointed at a definition
@@ -244,6 +263,7 @@ class Index:
             resolution = resolve_file(table, facts[path])
             resolved[path] = resolution
             self._encoded_resolved.pop(path, None)
+            self._counts[path] = count_resolution(resolution)
             graphs.add_edges(graph, resolution.edges)
         # TESTS edges follow calls written in test files (and test files' own symbols);
         # edges to definitions that disappeared went with their nodes above.
@@ -263,9 +283,9 @@ class Index:
         # Only calls written in test files lead to TESTS edges.
         edges = [
             edge
-            for path, resolution in self.resolutions.items()
+            for path in self.facts
             if is_test_file(path)
-            for edge in resolution.edges
+            for edge in self._resolution(path).edges
         ]
         graphs.add_edges(graph, test_edges(self.symbols, edges, self.facts))
 
@@ -291,7 +311,7 @@ class Index:
         self, *, parsed: int, reused: int, reresolved: int, seconds: dict[str, float]
     ) -> IndexStats:
         skipped = dict(sorted(Counter(_category(s.reason) for s in self.skipped).items()))
-        if self._resolved is None:
+        if self._facts is None:
             # Nothing was re-resolved: the figures of the stored build still hold.
             return replace(
                 self.stats,
@@ -301,9 +321,12 @@ class Index:
                 reresolved=reresolved,
                 seconds=_rounded(seconds),
             )
-        facts, resolutions = self.facts, self.resolutions
+        facts = self.facts
         for path in facts.keys() - self._tallies.keys():
-            self._tallies[path] = _Tally.of(self.graph, facts[path], resolutions[path])
+            counts = self._counts.get(path)
+            if counts is None:
+                counts = self._counts[path] = count_resolution(self._resolution(path))
+            self._tallies[path] = _Tally.of(self.graph, facts[path], counts)
         for path in self._tallies.keys() - facts.keys():
             del self._tallies[path]
         edges = dict.fromkeys((k.value for k in EdgeKind), 0)
@@ -331,10 +354,6 @@ class Index:
         )
 
 
-# The kinds `codegraph.resolve.resolution_rate` rates; tests check both agree.
-_RATED = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES})
-
-
 @dataclass(frozen=True, slots=True)
 class _Tally:
     """One file's share of the stats: its outgoing graph edges and resolution counts."""
@@ -346,7 +365,7 @@ class _Tally:
     external: int
 
     @classmethod
-    def of(cls, graph: nx.MultiDiGraph, facts: FileFacts, resolution: Resolution) -> _Tally:
+    def of(cls, graph: nx.MultiDiGraph, facts: FileFacts, counts: Counts) -> _Tally:
         edges: dict[str, int] = {}
         succ = graph._succ
         for symbol in facts.symbols:
@@ -355,10 +374,10 @@ class _Tally:
                     edges[kind] = edges.get(kind, 0) + 1
         return cls(
             edges=edges,
-            resolved=sum(1 for e in resolution.edges if e.kind in _RATED),
-            unresolved_rated=sum(1 for u in resolution.unresolved if u.kind in _RATED),
-            unresolved=len(resolution.unresolved),
-            external=resolution.external,
+            resolved=counts[0],
+            unresolved_rated=counts[1],
+            unresolved=counts[2],
+            external=counts[3],
         )
 
 
@@ -523,15 +542,19 @@ def _cold(
 ) -> Index:
     facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
     table = SymbolTable.build(facts)
-    resolved, encoded = resolve_all(table, facts, jobs=jobs, progress=progress)
-    graph = graphs.build_graph(facts, [r.edges for r in resolved.values()])
+    resolved = resolve_all(table, facts, jobs=jobs, progress=progress)
+    graph = graphs.build_graph(facts, rows=[r.rows for r in resolved.values()])
     empty = IndexStats(0, 0, {}, 0.0, 0, 0, {}, 0, 0, 0)
     index = Index(root, directory, graph, records, path_skips, empty, "")
     index._facts = facts
-    index._resolved = resolved
     index._table = table
     index._encoded_facts = {p: e.encoded for p, e in extracted.items() if e.encoded is not None}
-    index._encoded_resolved = encoded
+    for path, done in resolved.items():
+        index._counts[path] = done.counts
+        if done.resolution is not None:
+            index._resolved[path] = done.resolution
+        if done.encoded is not None:
+            index._encoded_resolved[path] = done.encoded
     index._refresh_tests()
     return index
 

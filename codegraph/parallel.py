@@ -16,10 +16,11 @@ from pathlib import Path
 
 from codegraph.discover import content_skip_reason
 from codegraph.errors import ParseError
+from codegraph.graph import EdgeTuple, aggregate
 from codegraph.languages import get_language
-from codegraph.model import FileFacts
+from codegraph.model import EdgeKind, FileFacts
 from codegraph.resolve import Resolution, SymbolTable, resolve_file
-from codegraph.store import decode_facts, decode_resolved, encode_facts, encode_resolved
+from codegraph.store import decode_facts, encode_facts, encode_resolved
 
 # Below this many files a process pool costs more than it saves.
 MIN_PARALLEL_FILES = 48
@@ -118,10 +119,46 @@ def extract_all(
 _SHARED: tuple[SymbolTable, Mapping[str, FileFacts]] | None = None
 
 
-def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, bytes]]:
+# The kinds `codegraph.resolve.resolution_rate` rates; the tests check both agree.
+RATED = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES})
+
+# (rated resolved, rated unresolved, all unresolved, external) of one file
+Counts = tuple[int, int, int, int]
+
+
+def count_resolution(resolution: Resolution) -> Counts:
+    return (
+        sum(1 for e in resolution.edges if e.kind in RATED),
+        sum(1 for u in resolution.unresolved if u.kind in RATED),
+        len(resolution.unresolved),
+        resolution.external,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFile:
+    """One file's resolution as the index needs it: graph rows and counts at once, the
+    `Resolution` itself either decoded or still in its store encoding."""
+
+    rows: list[EdgeTuple]
+    counts: Counts
+    resolution: Resolution | None
+    encoded: bytes | None
+
+
+def _resolved_file(resolution: Resolution, *, encode: bool) -> ResolvedFile:
+    return ResolvedFile(
+        rows=aggregate(resolution.edges),
+        counts=count_resolution(resolution),
+        resolution=None if encode else resolution,
+        encoded=encode_resolved(resolution) if encode else None,
+    )
+
+
+def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, ResolvedFile]]:
     assert _SHARED is not None
     table, facts = _SHARED
-    return [(path, encode_resolved(resolve_file(table, facts[path]))) for path in paths]
+    return [(path, _resolved_file(resolve_file(table, facts[path]), encode=True)) for path in paths]
 
 
 def resolve_all(
@@ -130,21 +167,20 @@ def resolve_all(
     *,
     jobs: int | None = None,
     progress: Progress | None = None,
-) -> tuple[dict[str, Resolution], dict[str, bytes]]:
-    """Resolve every file against `table`; returns resolutions and their store encoding
-    (only for files resolved in workers: the rest are encoded when saved)."""
+) -> dict[str, ResolvedFile]:
+    """Resolve every file against `table`. Files resolved in workers come back encoded
+    for the store (the parent decodes only what it reads later); the others decoded."""
     global _SHARED
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
     paths = sorted(facts)
     total = len(paths)
-    resolved: dict[str, Resolution] = {}
+    resolved: dict[str, ResolvedFile] = {}
     if jobs == 1 or total < MIN_PARALLEL_FILES or os.name != "posix":
         for number, path in enumerate(paths, 1):
-            resolved[path] = resolve_file(table, facts[path])
+            resolved[path] = _resolved_file(resolve_file(table, facts[path]), encode=False)
             if progress is not None and (number % 64 == 0 or number == total):
                 progress("resolve", number, total)
-        return resolved, {}
-    encoded: dict[str, bytes] = {}
+        return resolved
     size = max(8, min(64, total // (jobs * 8)))
     batches = [paths[i : i + size] for i in range(0, total, size)]
     _SHARED = (table, facts)
@@ -154,11 +190,9 @@ def resolve_all(
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
             for future in as_completed(futures):
-                for path, data in future.result():
-                    encoded[path] = data
-                    resolved[path] = decode_resolved(data)
+                resolved.update(future.result())
                 if progress is not None:
                     progress("resolve", len(resolved), total)
     finally:
         _SHARED = None
-    return dict(sorted(resolved.items())), encoded
+    return dict(sorted(resolved.items()))
