@@ -159,6 +159,7 @@ def summary(tally: Tally) -> dict[str, Any]:
                 "detected": tally.detected[i],
                 "recall": ratio(tally.detected[i], tally.injected[i]),
                 "injected_enforced": tally.injected_enforced[i],
+                "detected_enforced": tally.detected_enforced[i],
                 "recall_enforced": ratio(tally.detected_enforced[i], tally.injected_enforced[i]),
                 "no_site": tally.no_site[i],
                 "baseline_detected": tally.base_detected[i],
