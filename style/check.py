@@ -12,7 +12,7 @@ from unidiff.patch import PatchSet
 from style.conventions import FILE_LEVEL, deviation, enforceable, value_phrase
 from style.errors import StyleError
 from style.fixes import optional_fixes, quote_fixes
-from style.model import Convention, Finding, Fix, StyleProfile
+from style.model import NEUTRAL, Convention, Finding, Fix, StyleProfile
 from style.naming import convert
 from style.observe import scan_source
 from style.paths import is_skipped, language_of
@@ -42,11 +42,9 @@ def check_source(
         ):
             continue
         convention = _convention_for(profile, item.convention, path)
-        if convention is None or item.value == convention.value:
+        if convention is None or _conforms(convention, item):
             continue
         if not (_enforced(convention) or item.convention in local):
-            continue
-        if item.name and item.name in convention.exceptions:
             continue
         line = _report_line(item, changed_lines)
         key = (line, item.convention)
@@ -120,30 +118,44 @@ def check_diff(
 def _local_consistency(
     profile: StyleProfile, path: str, items: Sequence[Item], changed: Collection[int] | None
 ) -> set[str]:
-    """Committed conventions that this file's unchanged lines keep without exception.
+    """Committed conventions that this file's unchanged lines never break.
 
     A repository can be consistent without every file being clean (a few `%` strings
     in an f-string codebase); an edit that brings the first deviation into a file that
-    otherwise follows the repository's rule is still news. Only for edits: a new file
-    has no unchanged lines to compare with.
+    otherwise keeps the repository's rule is still news, while an edit that follows
+    what its own file already does is not. Only for edits: a new file has no
+    unchanged lines to compare with.
     """
     if changed is None:
         return set()
-    agree: set[str] = set()
-    disagree: set[str] = set()
+    broken: set[str] = set()
     for item in items:
         if item.convention in FILE_LEVEL or _touches(item, changed):
             continue
         convention = _convention_for(profile, item.convention, path)
-        if convention is None or convention.abstained:
-            continue
-        if convention.value not in enforceable(convention.name):
-            continue
-        if item.value == convention.value or item.name in convention.exceptions:
-            agree.add(item.convention)
-        else:
-            disagree.add(item.convention)
-    return agree - disagree
+        if convention is not None and not _conforms(convention, item):
+            broken.add(item.convention)
+    return {
+        name
+        for name in {i.convention for i in items}
+        if name not in broken and name not in FILE_LEVEL and _committed(profile, name, path)
+    }
+
+
+def _committed(profile: StyleProfile, name: str, path: str) -> bool:
+    convention = _convention_for(profile, name, path)
+    return (
+        convention is not None
+        and not convention.abstained
+        and convention.value in enforceable(convention.name)
+    )
+
+
+def _conforms(convention: Convention, item: Item) -> bool:
+    if item.value == convention.value or (item.name and item.name in convention.exceptions):
+        return True
+    # a plain docstring fits any sectioned style
+    return NEUTRAL.get(item.convention) == item.value
 
 
 def _convention_for(profile: StyleProfile, name: str, path: str) -> Convention | None:
@@ -233,7 +245,7 @@ def _evidence(convention: Convention, *, local: bool = False) -> str:
     if convention.evidence:
         text += f", e.g. {convention.evidence[0]}"
     if local and not convention.enforced:
-        text += "; the rest of this file follows it"
+        text += "; nothing else in this file breaks it"
     return text
 
 

@@ -13,7 +13,7 @@ ENFORCEABLE: dict[str, frozenset[str]] = {
     "docstring.function": frozenset({"present"}),
     "docstring.method": frozenset({"present"}),
     "docstring.module": frozenset({"present"}),
-    "docstring.style": frozenset({"google", "numpy", "rest"}),
+    "docstring.style": frozenset({"google", "numpy", "rest", "plain"}),
     "exceptions.bare": frozenset({"typed"}),
     "exceptions.message": frozenset({"message"}),
     "future_annotations": frozenset({"present"}),

@@ -41,18 +41,37 @@ class Observations:
     )
 
     def __post_init__(self) -> None:
-        votes = {name: (self.majority(name), _sole(values)) for name, values in self.counts.items()}
+        votes = {
+            name: (self.majority(name), _sole(_informative(name, values)))
+            for name, values in self.counts.items()
+        }
         object.__setattr__(self, "votes", votes)
 
     def majority(self, name: str) -> str | None:
-        """The file's own most frequent value for `name`; None when absent or tied."""
-        values = self.counts.get(name)
+        """The file's own most frequent value for `name`; None when absent or tied.
+
+        A plain docstring says nothing about the style of a file that uses a sectioned
+        style elsewhere, so "plain" only wins where no sectioned docstring exists.
+        """
+        values = _informative(name, self.counts.get(name) or {})
         if not values:
             return None
         ranked = sorted(values.items(), key=lambda item: -item[1])
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
         return ranked[0][0]
+
+
+# convention -> the value that is compatible with every other one of its values
+NEUTRAL: dict[str, str] = {"docstring.style": "plain"}
+
+
+def _informative(name: str, values: Mapping[str, int]) -> Mapping[str, int]:
+    neutral = NEUTRAL.get(name)
+    if neutral is None or neutral not in values:
+        return values
+    others = {v: n for v, n in values.items() if v != neutral and n > 0}
+    return others or values
 
 
 def _sole(values: Mapping[str, int]) -> str | None:

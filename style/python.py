@@ -188,6 +188,8 @@ _PY_KEYWORDS = frozenset(
 )  # fmt: skip
 
 
+# ctypes classes take the C struct's name: not the author's choice
+_C_MIRRORS = frozenset({"Structure", "Union", "BigEndianStructure", "LittleEndianStructure"})
 _SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _EXPRESSIONS: frozenset[type[ast.AST]] = frozenset(
     {ast.JoinedStr, ast.BinOp, ast.Call, ast.ExceptHandler, ast.Raise, ast.ImportFrom, ast.Import}
@@ -260,7 +262,8 @@ class _AstObserver:
 
     def _module(self, tree: ast.Module) -> None:
         stem = self.path.rsplit("/", 1)[-1].removesuffix(".py")
-        if not stem.startswith("__") and stem not in {"conftest", "setup"}:
+        importable = stem.isidentifier() and not self.is_cli
+        if importable and not stem.startswith("__") and stem not in {"conftest", "setup"}:
             value = classify(stem)
             if value is not None:
                 self.add("naming.module", value, 1, stem)
@@ -268,7 +271,7 @@ class _AstObserver:
         has_definitions = any(
             isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body
         )
-        if has_definitions and not self.is_test:
+        if has_definitions and not self.is_test and stem not in {"conftest", "__init__"}:
             present = ast.get_docstring(tree) is not None
             self.add("docstring.module", "present" if present else "missing", 1)
         if meaningful:
@@ -324,7 +327,8 @@ class _AstObserver:
                     self._top_level(child)
 
     def _class(self, node: ast.ClassDef) -> None:
-        if not self._noqa(node.lineno):
+        mirrors_c = any(_dotted(b).rsplit(".", 1)[-1] in _C_MIRRORS for b in node.bases)
+        if not self._noqa(node.lineno) and not mirrors_c:
             value = classify(node.name.lstrip("_"))
             if value is not None:
                 self.add("naming.class", value, node.lineno, node.name)
@@ -354,6 +358,7 @@ class _AstObserver:
                 kind = "naming.method" if method else "naming.function"
                 if value is not None:
                     self.add(kind, value, node.lineno, name)
+        self._nested(node)
         public = not name.startswith("_") and not self.is_test and "overload" not in decorators
         if public and not test:
             kind = "docstring.method" if method else "docstring.function"
@@ -367,6 +372,21 @@ class _AstObserver:
             end = node.body[0].lineno - 1 if node.body else node.lineno
             value = annotation_value(node, method=method)
             self.add("annotations", value, node.lineno, name, end=max(end, node.lineno))
+
+    def _nested(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Names of functions defined inside a function (closures, callbacks)."""
+        stack: list[ast.AST] = list(node.body)
+        while stack:
+            child = stack.pop()
+            if isinstance(child, ast.ClassDef | ast.Lambda):
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                name = child.name
+                if not is_role_name(name) and not self._noqa(child.lineno):
+                    value = classify(name.lstrip("_"))
+                    if value is not None:
+                        self.add("naming.function", value, child.lineno, name)
+            stack.extend(ast.iter_child_nodes(child))
 
     def _constant(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]

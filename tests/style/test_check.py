@@ -178,7 +178,7 @@ def test_edit_that_breaks_a_locally_consistent_file_is_flagged(make_repo: MakeRe
     source = 'A = f"{1}"\nB = "%s" % A\nC = f"{B}"\n'
     (finding,) = check_source(profile, "pkg/mod1.py", source, changed_lines={2})
     assert (finding.line, finding.convention, finding.found) == (2, "string_format", "percent")
-    assert finding.evidence.endswith("; the rest of this file follows it")
+    assert finding.evidence.endswith("; nothing else in this file breaks it")
     # the same line in a file that already mixes styles follows local usage: no finding
     mixed = 'A = "%s" % 1\nB = "%s" % A\nC = f"{B}"\n'
     assert check_source(profile, "pkg/mod1.py", mixed, changed_lines={2}) == []
