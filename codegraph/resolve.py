@@ -122,6 +122,9 @@ class _Resolver:
             return None
         dotted = "." in ref.name
         receiver = self.receiver_kind(scope, ref.name) if dotted else "unknown"
+        if dotted and receiver != "module":
+            # An object's attribute is a member of some class, never a module-level name.
+            candidates = tuple(c for c in candidates if self.is_member(c))
         if not candidates:
             # A method no repository definition has belongs to an outside object (for a
             # repository class: a mixin's partner, or set dynamically); a missing
@@ -142,6 +145,10 @@ class _Resolver:
             return target
         init = self.member(target, "__init__", 0)
         return init or target
+
+    def is_member(self, symbol_id: str) -> bool:
+        owner = self.table.symbols.get(parent_id(symbol_id) or "")
+        return owner is not None and owner.kind is SymbolKind.CLASS
 
     def receiver_kind(self, scope: str, name: str) -> str:
         """What the part of a dotted name before its last attribute is: "module",
