@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+import warnings
 from collections.abc import Sequence
 
 from style.model import Finding, Fix
@@ -20,10 +21,12 @@ _OPTIONAL = {"Optional", "typing.Optional", "t.Optional"}
 
 def quote_fixes(source: str, target: str) -> dict[int, Fix]:
     """Per line, the line with every free-choice string flipped to `target` quotes."""
+    tree = _parse(source)
     try:
-        tree = ast.parse(source)
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (SyntaxError, ValueError, tokenize.TokenError):
+    except (SyntaxError, tokenize.TokenError):
+        return {}
+    if tree is None:
         return {}
     docstrings = _docstring_lines(tree)
     quote = '"' if target == "double" else "'"
@@ -53,9 +56,8 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
     or anywhere when the project targets Python >= 3.10; an `X` holding a string
     (a forward reference) is left alone.
     """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = _parse(source)
+    if tree is None:
         return {}
     future = any(
         isinstance(node, ast.ImportFrom)
@@ -128,11 +130,18 @@ def _apply(source: str, fixes: Sequence[Fix]) -> str:
     return "".join(lines)
 
 
-def _verified(before: str, after: str) -> bool:
+def _parse(source: str) -> ast.Module | None:
     try:
-        old_tree = ast.parse(before)
-        new_tree = ast.parse(after)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
+def _verified(before: str, after: str) -> bool:
+    old_tree, new_tree = _parse(before), _parse(after)
+    if old_tree is None or new_tree is None:
         return False
     return ast.dump(_Normalize().visit(old_tree)) == ast.dump(_Normalize().visit(new_tree))
 

@@ -12,6 +12,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -55,8 +56,10 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 def scan(path: str, source: str) -> Scan:
     """Every observation of one Python file; a file that does not parse yields none."""
     try:
-        tree = ast.parse(source, filename=path)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in hostile input: not our news
+            tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return Scan((), (), None)
     lines = source.splitlines()
     observer = _AstObserver(path, lines)

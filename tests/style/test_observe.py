@@ -43,3 +43,15 @@ def test_migrations_do_not_vote_on_naming_or_docstrings() -> None:
     counts = observe_source("app/migrations/0001_initial.py", source).counts
     assert not [name for name in counts if name.startswith(("naming.", "docstring."))]
     assert "indent" in counts
+
+
+def test_plain_docstrings_do_not_outvote_a_sectioned_style() -> None:
+    doc = '    """Do it.\n\n    More words\n    here.\n    """\n'
+    google = '    """Do it.\n\n    Args:\n        a: thing.\n    """\n'
+    source = "".join(
+        f"def f{i}(a):\n" + (google if i == 0 else doc) + "    return a\n\n\n" for i in range(3)
+    )
+    observed = observe_source("pkg/m.py", source)
+    assert observed.counts["docstring.style"] == {"google": 1, "plain": 2}
+    assert observed.majority("docstring.style") == "google"
+    assert observed.votes["docstring.style"] == ("google", "google")

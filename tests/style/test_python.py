@@ -246,3 +246,28 @@ import pkg.extra
 
 def test_unparsable_file_yields_nothing() -> None:
     assert scan("m.py", "def (:\n").items == ()
+
+
+def test_nested_functions_are_named_too() -> None:
+    source = "def outer():\n    def innerHelper():\n        pass\n    return innerHelper\n"
+    assert items("pkg/m.py", source, "naming.function") == [("camelCase", 2)]
+
+
+def test_names_that_are_not_the_authors_choice() -> None:
+    source = (
+        "import ctypes\n\n\nclass COORD_INFO(ctypes.Structure):\n    pass\n\n\n"
+        "class Widget_Box:\n    pass\n"
+    )
+    assert items("pkg/m.py", source, "naming.class") == [("mixed", 8)]
+    assert items("scripts/regen-fixtures.py", "A = 1\n", "naming.module") == []
+    assert items("pkg/my_mod.py", "A = 1\n", "naming.module") == [("snake_case", 1)]
+    assert items("tests/conftest.py", "def fixture_one():\n    pass\n", "docstring.module") == []
+
+
+def test_invalid_escapes_in_hostile_input_stay_quiet() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning escaping the scanner fails the test
+        scanned = scan("m.py", "x = '\\d'\n")
+    assert [(i.convention, i.value) for i in scanned.items] == [("quotes", "single")]
