@@ -26,6 +26,7 @@ from benchmarks.style_eval_run import evaluate_project
 
 JSON_OUT = projects.WORK / "style_eval.json"
 DEFAULT_MAX_HELDOUT = 300
+_OUTPUT_ONLY = frozenset({"--write-docs", "--no-write-docs"})
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -73,6 +74,14 @@ def _line(row: dict[str, Any]) -> str:
     )
 
 
+def _reproducing(argv: Sequence[str]) -> str:
+    """The command that reproduces the numbers (options that only steer output dropped)."""
+    kept = [a for a in argv if a not in _OUTPUT_ONLY]
+    return " ".join(
+        ["nice -n 10 .venv/bin/python -m benchmarks.style_eval", *map(shlex.quote, kept)]
+    )
+
+
 def _note(payload: dict[str, Any]) -> str:
     cap, seed = payload.get("max_heldout") or "none", payload.get("seed", 0)
     return (
@@ -88,9 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.simplefilter("ignore", SyntaxWarning)
     if args.render_only:
         payload = json.loads(JSON_OUT.read_text(encoding="utf-8"))
-        body = render(
-            payload["projects"], payload["overall"], command=payload["command"], note=_note(payload)
-        )
+        # The recorded command may carry output-only options; the docs show the plain one.
+        recorded = shlex.split(payload["command"])[5:]
+        command = _reproducing(recorded)
+        body = render(payload["projects"], payload["overall"], command=command, note=_note(payload))
         write_section(body)
         return 0
     chosen = projects.by_name(args.projects)
@@ -110,9 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(_line(overall))
     print(f"baseline: {json.dumps(overall['baseline'])}; {elapsed:.0f} s")
-    command = "nice -n 10 .venv/bin/python -m benchmarks.style_eval"
-    if argv is None:
-        command += "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
+    command = _reproducing(sys.argv[1:] if argv is None else argv)
     JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "command": command,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.style_eval import DEFAULT_MAX_HELDOUT, _note, parse_args
+from benchmarks.style_eval import DEFAULT_MAX_HELDOUT, _note, _reproducing, parse_args
 
 
 def test_defaults_and_options() -> None:
@@ -32,4 +32,10 @@ def test_note_names_cap_and_seed() -> None:
     assert _note(payload) == (
         "2 projects, held-out files per project capped at none (sampled with seed 3);"
         " the run took 61 s on a shared 2-core machine."
+    )
+
+
+def test_reproducing_command_drops_output_only_options() -> None:
+    assert _reproducing(["--no-write-docs", "--projects", "a b"]) == (
+        "nice -n 10 .venv/bin/python -m benchmarks.style_eval --projects 'a b'"
     )
