@@ -26,6 +26,7 @@ from benchmarks.style_eval_run import evaluate_project
 
 JSON_OUT = projects.WORK / "style_eval.json"
 DEFAULT_MAX_HELDOUT = 300
+_PREFIX = "nice -n 10 .venv/bin/python -m benchmarks.style_eval"
 _OUTPUT_ONLY = frozenset({"--write-docs", "--no-write-docs"})
 
 
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.render_only:
         payload = json.loads(JSON_OUT.read_text(encoding="utf-8"))
         # The recorded command may carry output-only options; the docs show the plain one.
-        recorded = shlex.split(payload["command"])[5:]
+        recorded = shlex.split(payload["command"])[len(shlex.split(_PREFIX)) :]
         command = _reproducing(recorded)
         body = render(payload["projects"], payload["overall"], command=command, note=_note(payload))
         write_section(body)
