@@ -108,11 +108,13 @@ def _collapse(raw: bytes) -> str:
 def _docstring(body: Node | None) -> str:
     if body is None or body.named_child_count == 0:
         return ""
-    first = body.named_children[0]
+    first = body.named_child(0)
+    if first is None:
+        return ""
     if first.type != "expression_statement" or first.named_child_count == 0:
         return ""
-    string = first.named_children[0]
-    if string.type != "string":
+    string = first.named_child(0)
+    if string is None or string.type != "string":
         return ""
     content = "".join(_ts.text(c) for c in string.named_children if c.type == "string_content")
     for line in content.splitlines():
