@@ -104,6 +104,7 @@ class SymbolTable:
         # path -> (what changed: "none", "names" or "all"; names of definitions that
         # appeared, disappeared or changed kind; None = unknown)
         self._changed: dict[str, tuple[str, frozenset[str] | None]] = {}
+        self._old_modules: dict[str, str] = {}  # path -> module name before the latest update
         self.cache: dict[tuple[object, ...], object] = {}
 
     @classmethod
@@ -129,6 +130,8 @@ class SymbolTable:
         else:
             self._changed[path] = ("all", names)
         if old is not None:
+            self._old_modules[path] = old.module
+        if old is not None:
             self._remove(old)
         if facts is not None:
             self._add(facts)
@@ -153,9 +156,9 @@ class SymbolTable:
         if what == "names":
             found.discard(path)
             return found
-        frontier = sorted(m for m, paths in self.modules.items() if path in paths)
-        if facts is not None:
-            frontier.append(facts.module)
+        frontier = [facts.module] if facts is not None else []
+        if path in self._old_modules:
+            frontier.append(self._old_modules[path])  # a removed or renamed module's importers
         seen: set[str] = set()
         while frontier:
             module = frontier.pop()

@@ -482,3 +482,11 @@ def test_a_method_name_defined_once_resolves_on_an_unknown_receiver(make_repo):
     # `name.lower()` could only reach a.py's `lower` if `name` were that module
     assert res["b.py"].unresolved == ()
     assert res["b.py"].external == 1
+
+
+def test_removing_a_module_reaches_its_importers(make_repo):
+    root = make_repo(PACKAGE | {"main.py": "from pkg.util import helper\n"})
+    table = SymbolTable.build(extract_repo(root))
+    table.update("pkg/util.py", None)
+    assert {"main.py", "pkg/__init__.py"} <= table.dependents("pkg/util.py")
+    assert "pkg/util.py" not in table.dependents("pkg/util.py")
