@@ -6,8 +6,12 @@ import re
 
 _VENDORED = re.compile(
     r"(^|/)(vendor|vendored|_vendor|third_party|thirdparty|externals?|node_modules|site-packages"
-    r"|\.venv|venv|\.tox|build|dist|\.eggs|__pycache__|fixtures|testdata|test_data|resources"
+    r"|\.venv|venv|\.tox|build|dist|\.eggs|__pycache__|resources"
     r"|templates|samples)/"
+)
+# data a test suite feeds the code under test, often deliberately badly styled
+_TEST_DATA = re.compile(
+    r"(^|/)(fixtures|testdata|test_data)/|(^|/)tests?/(.+/)?(data|cases|snapshots|inputs|expected)/"
 )
 _GENERATED = re.compile(r"(_pb2(_grpc)?\.py|\.min\.js|\.pyi|_version\.py|version\.py)$")
 _DOCS = re.compile(r"(^|/)docs?/")
@@ -55,6 +59,8 @@ def is_skipped(path: str) -> str | None:
     """Why a file says nothing about the authors' style (vendored, generated), or None."""
     if _VENDORED.search(path):
         return "vendored"
+    if _TEST_DATA.search(path):
+        return "test data"
     if _GENERATED.search(path):
         return "generated"
     if _DOCS.search(path):

@@ -21,7 +21,9 @@ def test_scripts_and_cli_modules() -> None:
 
 def test_vendored_generated_and_migrations() -> None:
     assert is_skipped("pkg/_vendor/six.py") == "vendored"
-    assert is_skipped("tests/fixtures/bad.py") == "vendored"
+    assert is_skipped("tests/fixtures/bad.py") == "test data"
+    assert is_skipped("tests/data/cases/comments2.py") == "test data"
+    assert is_skipped("pkg/data/loader.py") is None
     assert is_skipped("api/service_pb2.py") == "generated"
     assert is_skipped("pkg/core.py") is None
     assert is_migration("app/migrations/0001_initial.py")
