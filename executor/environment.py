@@ -33,6 +33,7 @@ from executor.sandbox.base import Sandbox
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 DEPENDENCY_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini")
 DEPENDENCY_GLOBS = ("requirements*.txt", "requirements/*.txt")
+MAX_DEPENDENCY_FILE_BYTES = 16 * 1024 * 1024
 SETUP_LIMITS = Limits(memory_mb=8192, cpu_seconds=3600, wall_seconds=1800.0, processes=512)
 _SECRET = re.compile(
     r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH(?!OR)|COOKIE|SESSION)"
@@ -155,7 +156,8 @@ def env_key(root: Path, spec: EnvSpec) -> str:
     digest.update(json.dumps(asdict(spec), sort_keys=True).encode())
     for path in _dependency_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as handle:
+            digest.update(hashlib.sha256(handle.read(MAX_DEPENDENCY_FILE_BYTES)).digest())
     return digest.hexdigest()[:24]
 
 
@@ -201,7 +203,10 @@ def _build(
 ) -> tuple[Path, tuple[RunResult, ...]]:
     """Copy the tree to `staging`, the setup's current (and only writable) directory, so
     requirement files that say `-e .` or `-r other.txt` resolve as in the repository."""
-    shutil.copytree(root, staging, ignore=shutil.ignore_patterns(".git", ".patchwright"))
+    # Links stay links: following one could copy a host secret into a networked sandbox.
+    shutil.copytree(
+        root, staging, symlinks=True, ignore=shutil.ignore_patterns(".git", ".patchwright")
+    )
     env = scrubbed_env(staging, python_path=False)
     env.update(spec.variables)
     venv = staging / ".patchwright" / "venv"
@@ -244,10 +249,11 @@ def _check_spec(spec: EnvSpec) -> None:
 
 
 def _dependency_files(root: Path) -> list[Path]:
-    found = [root / name for name in DEPENDENCY_FILES if (root / name).is_file()]
+    """Regular files only: a symlink could point at a host file or at /dev/zero."""
+    found = [root / name for name in DEPENDENCY_FILES]
     for pattern in DEPENDENCY_GLOBS:
-        found += sorted(path for path in root.glob(pattern) if path.is_file())
-    return found
+        found += sorted(root.glob(pattern))
+    return [path for path in found if path.is_file() and not path.is_symlink()]
 
 
 def _interpreter(spec: EnvSpec) -> Path:

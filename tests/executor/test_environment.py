@@ -158,3 +158,22 @@ def test_extras_must_be_plain_names(make_repo) -> None:
     repo = make_repo({"setup.py": ""})
     with pytest.raises(SandboxError, match="invalid extra name"):
         prepare_environment(repo, EnvSpec(extras=("test]; rm -rf /",)), choose_sandbox("bwrap"))
+
+
+def test_setup_never_follows_a_symlink_to_a_host_file(make_repo, tmp_path: Path) -> None:
+    secret = tmp_path / "host-secret.txt"
+    secret.write_text("s3cret\n")
+    repo = make_repo({"setup.py": ""})
+    (repo / "requirements.txt").symlink_to(secret)
+    (repo / "leak.txt").symlink_to(secret)
+    spec = EnvSpec(install_project=False, packages=(), requirements=())
+    before = env_key(repo, spec)
+    secret.write_text("changed\n")
+    assert env_key(repo, spec) == before  # the link's target is not hashed (nor read)
+    # A valid, empty requirements file: installing "it" fails only if the link was kept.
+    secret.write_text("# s3cret\n")
+    probe = EnvSpec(
+        install_project=False, packages=(), pip_args=("--no-index",), requirements=("leak.txt",)
+    )
+    with pytest.raises(SandboxError, match="environment setup failed"):
+        prepare_environment(repo, probe, choose_sandbox("bwrap"), cache_dir=tmp_path / "data")
