@@ -170,8 +170,8 @@ def test_setup_never_follows_a_symlink_to_a_host_file(make_repo, tmp_path: Path)
     before = env_key(repo, spec)
     secret.write_text("changed\n")
     assert env_key(repo, spec) == before  # the link's target is not hashed (nor read)
-    # A valid, empty requirements file: installing "it" fails only if the link was kept.
-    secret.write_text("# s3cret\n")
+    # A satisfiable requirements file: installing "it" fails only because the link was kept.
+    secret.write_text("pip  # s3cret\n")
     probe = EnvSpec(
         install_project=False, packages=(), pip_args=("--no-index",), requirements=("leak.txt",)
     )
