@@ -92,12 +92,16 @@ def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> int:
 def add_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> int:
     """Add aggregated rows whose two ends are nodes, merging lines into an existing edge
     of the same kind. Returns how many rows were dropped for a missing end."""
-    succ, pred = graph._succ, graph._pred
+    succ, pred, nodes = graph._succ, graph._pred, graph._node
     dropped = 0
     for source, target, kind, lines in rows:
-        if source not in succ or target not in succ:
+        source_node, target_node = nodes.get(source), nodes.get(target)
+        if source_node is None or target_node is None:
             dropped += 1
             continue
+        # Key the adjacency with the node's own id string, not the row's equal copy:
+        # one string per symbol instead of one per edge end (tens of MB on Django).
+        source, target = source_node["symbol"].id, target_node["symbol"].id
         keydict = succ[source].get(target)
         if keydict is None:
             keydict = succ[source][target] = pred[target][source] = {}
@@ -177,17 +181,12 @@ def count_by_kind(graph: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def build_graph(
-    facts: Mapping[str, FileFacts],
-    edges: Sequence[Iterable[Edge]] = (),
-    rows: Sequence[Iterable[EdgeTuple]] = (),
+    facts: Mapping[str, FileFacts], edges: Sequence[Iterable[Edge]] = ()
 ) -> nx.MultiDiGraph:
-    """A graph of every symbol in `facts`, their `contains` edges and the given edges
-    (as `Edge` records or as aggregated rows)."""
+    """A graph of every symbol in `facts`, their `contains` edges and the given edges."""
     graph = new_graph(s for f in facts.values() for s in f.symbols)
     for file_facts in facts.values():
         add_edges(graph, contains_edges(file_facts))
     for group in edges:
         add_edges(graph, group)
-    for row_group in rows:
-        add_rows(graph, row_group)
     return graph

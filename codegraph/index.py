@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -195,10 +196,12 @@ class Index:
         self._load_raw()
         self._facts = {p: store.decode_facts(b) for p, b in self._encoded_facts.items()}
 
-    def _resolution(self, path: str) -> Resolution:
+    def _resolution(self, path: str, *, keep: bool = True) -> Resolution:
         found = self._resolved.get(path)
         if found is None:
-            found = self._resolved[path] = store.decode_resolved(self._encoded_resolved[path])
+            found = store.decode_resolved(self._encoded_resolved[path])
+            if keep:
+                self._resolved[path] = found
         return found
 
     def _symbol_table(self) -> SymbolTable:
@@ -285,7 +288,7 @@ class Index:
             edge
             for path in self.facts
             if is_test_file(path)
-            for edge in self._resolution(path).edges
+            for edge in self._resolution(path, keep=False).edges
         ]
         graphs.add_edges(graph, test_edges(self.symbols, edges, self.facts))
 
@@ -542,8 +545,10 @@ def _cold(
 ) -> Index:
     facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
     table = SymbolTable.build(facts)
-    resolved = resolve_all(table, facts, jobs=jobs, progress=progress)
-    graph = graphs.build_graph(facts, rows=[r.rows for r in resolved.values()])
+    graph = graphs.build_graph(facts)
+    resolved = resolve_all(
+        table, facts, sink=partial(graphs.add_rows, graph), jobs=jobs, progress=progress
+    )
     empty = IndexStats(0, 0, {}, 0.0, 0, 0, {}, 0, 0, 0)
     index = Index(root, directory, graph, records, path_skips, empty, "")
     index._facts = facts

@@ -137,10 +137,9 @@ def count_resolution(resolution: Resolution) -> Counts:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedFile:
-    """One file's resolution as the index needs it: graph rows and counts at once, the
-    `Resolution` itself either decoded or still in its store encoding."""
+    """One file's resolution as the index keeps it: its counts, and the `Resolution`
+    either decoded or still in its store encoding (its edges went to the graph)."""
 
-    rows: list[EdgeTuple]
     counts: Counts
     resolution: Resolution | None
     encoded: bytes | None
@@ -148,28 +147,33 @@ class ResolvedFile:
 
 def _resolved_file(resolution: Resolution, *, encode: bool) -> ResolvedFile:
     return ResolvedFile(
-        rows=aggregate(resolution.edges),
         counts=count_resolution(resolution),
         resolution=None if encode else resolution,
         encoded=encode_resolved(resolution) if encode else None,
     )
 
 
-def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, ResolvedFile]]:
+def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, ResolvedFile, list[EdgeTuple]]]:
     assert _SHARED is not None
     table, facts = _SHARED
-    return [(path, _resolved_file(resolve_file(table, facts[path]), encode=True)) for path in paths]
+    out = []
+    for path in paths:
+        resolution = resolve_file(table, facts[path])
+        out.append((path, _resolved_file(resolution, encode=True), aggregate(resolution.edges)))
+    return out
 
 
 def resolve_all(
     table: SymbolTable,
     facts: Mapping[str, FileFacts],
     *,
+    sink: Callable[[list[EdgeTuple]], object],
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, ResolvedFile]:
-    """Resolve every file against `table`. Files resolved in workers come back encoded
-    for the store (the parent decodes only what it reads later); the others decoded."""
+    """Resolve every file against `table`, handing each file's edges to `sink` as graph
+    rows as soon as they arrive. Files resolved in workers come back encoded for the
+    store (the parent decodes only what it reads later); the others decoded."""
     global _SHARED
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
     paths = sorted(facts)
@@ -177,7 +181,9 @@ def resolve_all(
     resolved: dict[str, ResolvedFile] = {}
     if jobs == 1 or total < MIN_PARALLEL_FILES or os.name != "posix":
         for number, path in enumerate(paths, 1):
-            resolved[path] = _resolved_file(resolve_file(table, facts[path]), encode=False)
+            resolution = resolve_file(table, facts[path])
+            resolved[path] = _resolved_file(resolution, encode=False)
+            sink(aggregate(resolution.edges))
             if progress is not None and (number % 64 == 0 or number == total):
                 progress("resolve", number, total)
         return resolved
@@ -190,7 +196,9 @@ def resolve_all(
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
             for future in as_completed(futures):
-                resolved.update(future.result())
+                for path, done, rows in future.result():
+                    resolved[path] = done
+                    sink(rows)
                 if progress is not None:
                     progress("resolve", len(resolved), total)
     finally:
