@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import stat
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -20,6 +19,7 @@ from pathlib import Path
 from executor.errors import SandboxError
 from executor.model import Limits, RunResult
 from executor.sandbox._limits import Spawn, default_env, limit_hit, run_bounded
+from executor.sandbox._owner import give_back, hand_over
 from executor.sandbox._userns import as_user, new_userns, unshare_binary
 
 NOBODY = 65534
@@ -77,11 +77,11 @@ class BwrapSandbox:
         environment = dict(env) if env is not None else default_env(workdir)
         as_root = os.geteuid() == 0
         uid, gid = (self.uid, self.gid) if as_root else (os.getuid(), os.getgid())
-        if as_root and workdir != Path("/"):
-            hand_over(workdir, uid, gid)
-        userns = new_userns(uid, gid)
+        lent = hand_over(workdir, uid, gid) if as_root and workdir != Path("/") else None
+        userns = -1
         status_read, status_write = os.pipe()
         try:
+            userns = new_userns(uid, gid)
             command = bwrap_argv(
                 binary,
                 argv,
@@ -104,10 +104,11 @@ class BwrapSandbox:
             status_write = -1
             started = _child_started(status_read)
         finally:
-            os.close(userns)
-            os.close(status_read)
-            if status_write >= 0:
-                os.close(status_write)
+            for fd in (userns, status_read, status_write):
+                if fd >= 0:
+                    os.close(fd)
+            if lent is not None:
+                give_back(workdir, lent, uid)
         if not started and not result.timed_out:
             reason = result.stderr.strip().splitlines()[-1:] or ["no message"]
             raise SandboxError(f"bwrap could not build the sandbox: {reason[0]}")
@@ -165,33 +166,6 @@ def python_home() -> Path | None:
     if home == Path("/usr") or Path("/usr") in home.parents:
         return None
     return home
-
-
-def hand_over(workdir: Path, uid: int, gid: int) -> None:
-    """Make the tree writable by the sandbox identity; `.git` stays the host's.
-
-    Hard-linked files are skipped: changing their owner would change a file elsewhere.
-    """
-    _chown(workdir, uid, gid)
-    for top, dirs, files in os.walk(workdir):
-        if Path(top) == workdir and ".git" in dirs:
-            dirs.remove(".git")
-        for name in (*dirs, *files):
-            _chown(Path(top, name), uid, gid)
-
-
-def _chown(path: Path, uid: int, gid: int) -> None:
-    try:
-        info = path.lstat()
-        if (info.st_uid, info.st_gid) == (uid, gid):
-            return
-        if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
-            return
-        os.chown(path, uid, gid, follow_symlinks=False)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise SandboxError(f"cannot hand {path} to the sandbox user: {exc.strerror}") from exc
 
 
 def _child_started(status_read: int) -> bool:

@@ -19,7 +19,8 @@ from typing import Any
 from executor.errors import SandboxError
 from executor.model import Limits, RunResult
 from executor.sandbox._limits import default_env, limit_hit, validate_limits
-from executor.sandbox.bwrap import NOBODY, hand_over
+from executor.sandbox._owner import give_back, hand_over
+from executor.sandbox.bwrap import NOBODY
 
 DEFAULT_IMAGE = "python:3.11-slim"
 _MB = 1024 * 1024
@@ -113,11 +114,19 @@ class DockerSandbox:
         workdir = Path(workdir).resolve()
         if not workdir.is_dir():
             raise SandboxError(f"working directory {workdir} does not exist")
-        if os.geteuid() == 0:
-            hand_over(workdir, NOBODY, NOBODY)
         config = container_config(
             argv, workdir, limits, image=self.image, env=env, network=network, ro_binds=ro_binds
         )
+        lent = hand_over(workdir, NOBODY, NOBODY) if os.geteuid() == 0 else None
+        try:
+            return self._create_and_wait(config, argv, limits)
+        finally:
+            if lent is not None:
+                give_back(workdir, lent, NOBODY)
+
+    def _create_and_wait(
+        self, config: dict[str, Any], argv: Sequence[str], limits: Limits
+    ) -> RunResult:
         try:
             client = self._client_factory()
             container = client.containers.create(**config)

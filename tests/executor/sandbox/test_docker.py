@@ -99,6 +99,7 @@ class RecordingClient:
     def __init__(self, *, hang: bool = False, out: bytes = b"hello\n") -> None:
         self.calls: list[str] = []
         self.created: dict[str, Any] = {}
+        self.owner_during_run = -1
         self.containers = self
         self.hang, self.out = hang, out
 
@@ -108,6 +109,7 @@ class RecordingClient:
     def create(self, **config: Any) -> RecordingContainer:
         self.created = config
         self.calls.append("create")
+        self.owner_during_run = Path(config["working_dir"]).stat().st_uid
         return RecordingContainer(self.calls, hang=self.hang, out=self.out)
 
 
@@ -125,7 +127,8 @@ def test_run_creates_waits_collects_and_removes(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (3, "hello\n", "warn\n")
     assert result.backend == "docker" and not result.timed_out
     if os.geteuid() == 0:
-        assert tmp_path.stat().st_uid == 65534
+        assert client.owner_during_run == 65534
+    assert tmp_path.stat().st_uid == os.getuid()
 
 
 def test_timeout_kills_and_still_removes(tmp_path: Path) -> None:
