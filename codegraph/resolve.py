@@ -426,7 +426,11 @@ class _Resolver:
             typed = self.attribute_type(cls, name, depth)
             if typed is not None:
                 return typed
-        return ("ext", name) if external else None
+        # `super()` past the repository's bases reaches `object` or a mixin's partner, and
+        # dunders missing from the repository's classes are `object`'s.
+        if external or skip_self or (name.startswith("__") and name.endswith("__")):
+            return ("ext", name)
+        return None
 
     def attribute_type(self, class_id: str, name: str, depth: int) -> Value | None:
         symbol = self.table.symbols.get(class_id)

@@ -498,8 +498,8 @@ class _Extractor:
     def reference(self, kind: EdgeKind, node: Node) -> None:
         raw = node.text or b""
         name = raw.decode("utf-8", "replace") if _DOTTED.fullmatch(raw) else dotted(node)
-        if name.startswith("?") or len(name) > MAX_NAME:
-            return
+        if name.startswith("?") or len(name) > MAX_NAME or name == "super":
+            return  # `super()` itself is written down with the attribute it reaches
         index = self.scopes.index_at(node.start_byte)
         head = name.partition(".")[0]
         if head in _SELF_NAMES and self.in_method(index):

@@ -167,7 +167,6 @@ def test_references_calls_bases_annotations_and_values():
         (refers, "Outer", "Meta"),
         (refers, "Outer", "Client"),
         (calls, "Outer.__init__", "Client"),
-        (calls, "Outer.__private", "super"),
         (calls, "Outer.__private", "super().__init__"),
         (calls, "Outer.__private", "self._protected"),
         (calls, "Outer.__private", "self.client.get"),

@@ -490,3 +490,21 @@ def test_removing_a_module_reaches_its_importers(make_repo):
     table.update("pkg/util.py", None)
     assert {"main.py", "pkg/__init__.py"} <= table.dependents("pkg/util.py")
     assert "pkg/util.py" not in table.dependents("pkg/util.py")
+
+
+def test_super_beyond_repository_bases_and_object_dunders_are_external(make_repo):
+    root = make_repo(
+        {
+            "m.py": (
+                "class Mixin:\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        super().setup()\n"
+                "    def name(self):\n"
+                "        return self.__class__.__name__\n"
+            )
+        }
+    )
+    _, res = resolve_repo(root)
+    assert res["m.py"].unresolved == ()
+    assert res["m.py"].external == 3
