@@ -180,6 +180,16 @@ def discover(root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -
     )
 
 
+def path_skip_reason(
+    root: Path, path: str, *, tracked: bool = True, max_bytes: int = MAX_FILE_BYTES
+) -> str | None:
+    """Why the file at `path` (relative to `root`) is not indexed, judging by its path and
+    metadata alone ("vendored", "too large (N bytes)", "missing", symlinks...), or None."""
+    if _vendored_dir(path, tracked=tracked) is not None:
+        return "vendored"
+    return _check_path(root, path, max_bytes)[0]
+
+
 def _vendored_dir(path: str, *, tracked: bool) -> str | None:
     parts = PurePosixPath(path).parts[:-1]
     for depth, part in enumerate(parts):

@@ -23,7 +23,7 @@ import networkx as nx
 
 from codegraph import graph as graphs
 from codegraph import store
-from codegraph.discover import MAX_FILE_BYTES, SourceFile, blob_id, discover
+from codegraph.discover import SourceFile, blob_id, discover, path_skip_reason
 from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.languages import language_name_for
 from codegraph.model import EdgeKind, FileFacts, Skipped, Symbol, Unresolved
@@ -213,13 +213,15 @@ class Index:
 
     def _read_one(self, path: str) -> tuple[store.FileRecord | None, FileFacts | None]:
         language = language_name_for(path)
-        full = self.root / path
-        if language is None or not full.is_file() or full.is_symlink():
+        if language is None:
             return None, None
-        if full.stat().st_size > MAX_FILE_BYTES:
-            return store.FileRecord(path, "", language, "too large"), None
+        reason = path_skip_reason(self.root, path)
+        if reason == "missing":
+            return None, None
+        if reason is not None:
+            return store.FileRecord(path, "", language, reason), None
         try:
-            blob = blob_id(full.read_bytes())
+            blob = blob_id((self.root / path).read_bytes())
         except OSError as exc:
             return store.FileRecord(path, "", language, f"unreadable: {exc.strerror}"), None
         done = extract_file(self.root, path, language)

@@ -201,6 +201,16 @@ def test_update_in_a_running_process_matches_a_cold_build(
         index.update(["../elsewhere.py"])
 
 
+def test_update_applies_the_path_rules(make_repo: MakeRepo) -> None:
+    root = make_repo(FILES)
+    index = build_index(root)
+    write_files(root, {"vendor/lib.py": "def v():\n    pass\n", "notes.txt": "x"})
+    index.update(["vendor/lib.py", "notes.txt", "pkg/missing.py"])
+    assert not any(sid.startswith("vendor/") for sid in index.symbols)
+    assert Skipped("vendor/lib.py", "vendored") in index.skipped
+    assert index.stats.files == 5
+
+
 def test_two_cold_builds_are_identical_whatever_the_job_count(
     make_repo: MakeRepo, tmp_path: Path
 ) -> None:
