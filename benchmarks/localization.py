@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path("/work/shared/data/swebench-lite-dev.jsonl")
 MIRRORS = Path("/work/.mirror")
 WORK = ROOT / "benchmarks" / ".work" / "localization"
+STORES = ROOT / "benchmarks" / ".work" / "localization-stores"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "localization"
 COMMAND = "nice -n 10 .venv/bin/python -m benchmarks.localization --write"
@@ -130,21 +132,33 @@ def all_in(gold: Sequence[str], ranked: Sequence[str], k: int) -> bool:
     return bool(gold) and set(gold) <= set(ranked[:k])
 
 
-def default_builder(root: Path) -> GraphIndex:
+_LAST_STORE: dict[str, Path] = {}
+
+
+def default_builder(task: dict[str, Any], root: Path) -> GraphIndex:
+    """`build_index` with a store per task. A task's first build starts from a copy of the
+    previous store of the same repository, so only the files that differ between the two
+    commits are parsed again (the index's own incremental path); reruns load warm."""
     from codegraph.index import build_index
 
-    index: GraphIndex = build_index(root, data_dir=root / ".patchwright-bench")
+    data_dir = STORES / task["instance_id"]
+    previous = _LAST_STORE.get(task["repo"])
+    if not data_dir.exists() and previous is not None:
+        shutil.copytree(previous, data_dir)
+    index: GraphIndex = build_index(root, data_dir=data_dir)
+    _LAST_STORE[task["repo"]] = data_dir
     return index
 
 
 def run(
-    tasks: list[dict[str, Any]], builder: Callable[[Path], GraphIndex] = default_builder
+    tasks: list[dict[str, Any]],
+    builder: Callable[[dict[str, Any], Path], GraphIndex] = default_builder,
 ) -> list[Outcome]:
     outcomes = []
     for task in tasks:
         root = checkout(task)
         started = time.perf_counter()
-        index = builder(root)
+        index = builder(task, root)
         outcome = Outcome(
             task["instance_id"], task["repo"], gold_files(task["patch"]), gold_functions(task)
         )

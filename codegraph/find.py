@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from codegraph.model import EdgeKind, Symbol
 from codegraph.query import GraphIndex
 from codegraph.stacktrace import Frame, Mentions, scan
-from codegraph.tokens import Lexicon, is_test_path, lexicon, tokenize
+from codegraph.tokens import MAX_TEXT_CHARS, Lexicon, is_test_path, lexicon, tokenize
 
 MAX_LIMIT = 1_000
 _SEEDS = 60  # symbols that spread score to their neighbours
@@ -25,7 +25,8 @@ _TEST_FACTOR = 0.3
 
 # How much one unit of each signal is worth; a frame or an exact qualified mention beats
 # any amount of word overlap, word overlap beats graph neighbourhood.
-W_FRAME = 3.0
+W_FRAME = 2.0
+_FRAME_DECAY = 0.7
 W_QUALIFIED = 2.0
 W_NAME = 1.0
 W_PATH = 2.0
@@ -113,9 +114,10 @@ def _mention_signals(
     named_files: set[str] = set()
     in_repo = [(f, lex.match_path(f.path)) for f in mentions.frames]
     in_repo = [(f, paths) for f, paths in in_repo if len(paths) == 1]
+    framed = {f.path for f, _ in in_repo}
     for position, (frame, paths) in enumerate(in_repo):
-        # The deepest frames are nearest the fault: weigh them up along the trace.
-        weight = W_FRAME * (0.5 + 0.5 * (position + 1) / len(in_repo))
+        # The deepest frame is nearest the fault; each frame above it counts for less.
+        weight = W_FRAME * _FRAME_DECAY ** (len(in_repo) - 1 - position)
         path = paths[0]
         named_files.add(path)
         files.add(path, weight, f"stack frame: line {frame.line}")
@@ -123,6 +125,8 @@ def _mention_signals(
         if target is not None:
             symbols.add(target, weight, f"stack frame: {path}:{frame.line}")
     for mention in mentions.paths:
+        if any(f.endswith(mention) for f in framed):
+            continue
         paths = lex.match_path(mention)
         for path in paths[:5]:
             named_files.add(path)
@@ -225,6 +229,7 @@ def _title(text: str) -> str:
 def find(index: GraphIndex, text: str, *, limit: int = 10) -> Localization:
     """Rank the files and symbols of `index` for `text` (an issue, a trace, a message)."""
     limit = max(1, min(limit, MAX_LIMIT))
+    text = text[:MAX_TEXT_CHARS]
     lex = lexicon(index)
     mentions = scan(text)
     query = tokenize(text)
