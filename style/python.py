@@ -324,8 +324,8 @@ class _AstObserver:
             self._function(node, method=False)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             self._constant(node)
-        elif isinstance(node, ast.If):
-            for child in node.body + node.orelse:
+        elif isinstance(node, ast.If | ast.Try):
+            for child in _branches(node):
                 if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                     self._top_level(child)
 
@@ -338,7 +338,7 @@ class _AstObserver:
         if not node.name.startswith("_") and not self.is_test:
             present = ast.get_docstring(node) is not None
             self.add("docstring.class", "present" if present else "missing", node.lineno)
-        for child in node.body:
+        for child in _flatten(node.body):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 self._function(child, method=True)
             elif isinstance(child, ast.ClassDef):
@@ -363,21 +363,31 @@ class _AstObserver:
                     self.add(kind, value, node.lineno, name)
         self._nested(node)
         public = not name.startswith("_") and not self.is_test and "overload" not in decorators
+        doc = ast.get_docstring(node)
         if public and not test:
             kind = "docstring.method" if method else "docstring.function"
-            doc = ast.get_docstring(node)
             self.add(kind, "present" if doc is not None else "missing", node.lineno)
-            if doc is not None:
-                style = docstring_style(doc, _has_parameters(node))
-                if style is not None:
-                    self.add("docstring.style", style, node.body[0].lineno)
+        self._docstring_style(node, doc)
         if not test and "overload" not in decorators:
-            end = node.body[0].lineno - 1 if node.body else node.lineno
-            value = annotation_value(node, method=method)
-            self.add("annotations", value, node.lineno, name, end=max(end, node.lineno))
+            self._annotations(node, method=method)
+
+    def _docstring_style(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, doc: str | None
+    ) -> None:
+        if doc is None:
+            return
+        style = docstring_style(doc, _has_parameters(node))
+        if style is not None:
+            first = node.body[0]
+            self.add("docstring.style", style, first.lineno, end=first.end_lineno or first.lineno)
+
+    def _annotations(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> None:
+        end = node.body[0].lineno - 1 if node.body else node.lineno
+        value = annotation_value(node, method=method)
+        self.add("annotations", value, node.lineno, node.name, end=max(end, node.lineno))
 
     def _nested(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """Names of functions defined inside a function (closures, callbacks)."""
+        """Functions defined inside a function (closures, callbacks): names, signatures."""
         stack: list[ast.AST] = list(node.body)
         while stack:
             child = stack.pop()
@@ -389,6 +399,9 @@ class _AstObserver:
                     value = classify(name.lstrip("_"))
                     if value is not None:
                         self.add("naming.function", value, child.lineno, name)
+                self._docstring_style(child, ast.get_docstring(child))
+                if not (self.is_test and name.startswith("test")):
+                    self._annotations(child, method=False)
             stack.extend(ast.iter_child_nodes(child))
 
     def _constant(self, node: ast.Assign | ast.AnnAssign) -> None:
@@ -475,6 +488,24 @@ class _AstObserver:
             elif key in seen:
                 self.add("imports.names", "one_per_line", node.lineno)
             seen[key] = node.lineno
+
+
+def _branches(node: ast.If | ast.Try) -> list[ast.stmt]:
+    body = node.body + node.orelse
+    if isinstance(node, ast.Try):
+        body += node.finalbody + [s for h in node.handlers for s in h.body]
+    return body
+
+
+def _flatten(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Statements of a block, looking through `if TYPE_CHECKING:` / `try:` wrappers."""
+    result: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.If | ast.Try):
+            result.extend(_flatten(_branches(statement)))
+        else:
+            result.append(statement)
+    return result
 
 
 def annotation_nodes(tree: ast.Module) -> set[int]:
