@@ -1,12 +1,16 @@
 """Extraction and resolution of many files, in worker processes when there are enough.
 
-Each worker reads its files itself (the parent never ships file contents), applies the
-content skip rules and returns each file's facts already encoded for the store: the
-parent decodes them once and writes the same bytes to disk without encoding again.
+Workers are forked (no re-import, and resolve workers share the parent's symbol table
+copy-on-write); the parent pauses the garbage collector while it builds the index, so
+each worker turns it back on first. Each extraction worker reads its files itself (the
+parent never ships file contents), applies the content skip rules and returns each
+file's facts already encoded for the store: the parent decodes them once and writes the
+same bytes to disk without encoding again.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -101,7 +105,7 @@ def extract_all(
     size = max(8, min(64, total // (jobs * 8)))
     batches = [items[i : i + size] for i in range(0, total, size)]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=gc.enable) as pool:
         futures: list[Future[list[tuple[str, bytes | None, str | None]]]] = [
             pool.submit(_extract_batch, str(root), batch) for batch in batches
         ]
@@ -192,7 +196,7 @@ def resolve_all(
     _SHARED = (table, facts)
     try:
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("fork")
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
             for future in as_completed(futures):
