@@ -210,6 +210,7 @@ class _AstObserver:
         self.package = own_package(path)
         self.items: list[Item] = []
         self.docstrings: set[int] = set()
+        self.binds_c = False  # a ctypes binding keeps the C API's names
 
     def _noqa(self, line: int) -> bool:
         return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
@@ -220,6 +221,11 @@ class _AstObserver:
     def observe(self, tree: ast.Module) -> list[Item]:
         if not tree.body:
             return self.items
+        self.binds_c = any(
+            (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "ctypes" for a in n.names))
+            or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "ctypes")
+            for n in tree.body
+        )
         self._module(tree)
         self._import_grouping(tree)
         for node in tree.body:
@@ -359,7 +365,7 @@ class _AstObserver:
             elif not is_role_name(name) and "override" not in decorators:
                 value = classify(name.lstrip("_"))
                 kind = "naming.method" if method else "naming.function"
-                if value is not None:
+                if value is not None and not (self.binds_c and value == "PascalCase"):
                     self.add(kind, value, node.lineno, name)
         self._nested(node)
         public = not name.startswith("_") and not self.is_test and "overload" not in decorators
