@@ -226,7 +226,7 @@ class _Extractor:
         self.scopes = _Scopes()
         self.locals: dict[int, set[str]] = {}
         self.globals: dict[int, set[str]] = {}
-        self.bound_names: set[str] = set()
+        self.bound: set[tuple[str, str]] = set()  # (scope id, name) of every binding
         self.base_starts: set[int] = set()
         self.local_names: set[str] = set()
 
@@ -249,6 +249,15 @@ class _Extractor:
             return name in self.locals.get(-1, ())
         while index >= 0:
             if name in self.locals.get(index, ()) and name not in self.globals.get(index, ()):
+                return True
+            index = self.function_index(self.scopes.parents[index])
+        return False
+
+    def is_bound(self, index: int, name: str) -> bool:
+        """True when an enclosing function binds `name` to a type."""
+        index = self.function_index(index)
+        while index >= 0:
+            if (self.scopes.ids[index], name) in self.bound:
                 return True
             index = self.function_index(self.scopes.parents[index])
         return False
@@ -508,7 +517,7 @@ class _Extractor:
         elif head in self.local_names and self.is_local(index, head):
             # A local used as a value says nothing about definitions. Calls on it are
             # kept: a typed local resolves them, and a method name still has candidates.
-            dotted_use, bound = "." in name, head in self.bound_names
+            dotted_use, bound = "." in name, self.is_bound(index, head)
             if not ((kind is EdgeKind.CALLS and (dotted_use or bound)) or (dotted_use and bound)):
                 return
         line = node.start_point[0] + 1
@@ -532,7 +541,7 @@ class _Extractor:
             index = self.function_index(self.scopes.index_at(node.start_byte))
             names = [_ts.text(c) for c in node.named_children if c.type == "identifier"]
             self.globals.setdefault(index, set()).update(names)
-        self.bound_names = {b[1] for b in self.bindings}
+        self.bound = {(b[0], b[1]) for b in self.bindings}
         self.local_names = set().union(*self.locals.values()) if self.locals else set()
         for node in get("import", []):
             self.import_node(node)

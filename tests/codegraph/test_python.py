@@ -226,3 +226,10 @@ def test_conditional_redefinitions_keep_one_symbol():
     facts = _facts("c.py", b"if A:\n    def f(): pass\nelse:\n    def f(): return g()\n")
     assert [s.id for s in facts.symbols] == ["c.py", "c.py::f"]
     assert [(r.scope, r.name) for r in facts.references] == [("c.py::f", "g")]
+
+
+def test_a_binding_elsewhere_does_not_type_an_unrelated_local():
+    source = b"def a():\n    y = Foo()\n    y()\ndef b():\n    x, y = pair()\n    y()\n"
+    facts = _facts("m.py", source)
+    calls = [(r.scope, r.name) for r in facts.references if r.kind is EdgeKind.CALLS]
+    assert calls == [("m.py::a", "Foo"), ("m.py::a", "y"), ("m.py::b", "pair")]
