@@ -271,3 +271,40 @@ def test_invalid_escapes_in_hostile_input_stay_quiet() -> None:
         warnings.simplefilter("error")  # a warning escaping the scanner fails the test
         scanned = scan("m.py", "x = '\\d'\n")
     assert [i.value for i in scanned.items if i.convention == "quotes"] == ["single"]
+
+
+def test_methods_behind_type_checking_guards_and_nested_signatures() -> None:
+    source = """import typing
+
+
+class Box:
+    if not typing.TYPE_CHECKING:
+
+        def fetchIt(self, key):
+            def helper(value: int) -> int:
+                return value
+
+            return key
+"""
+    scanned = scan("pkg/m.py", source).items
+    assert [
+        (i.convention, i.value, i.name) for i in scanned if i.convention.startswith("naming.")
+    ] == [
+        ("naming.class", "PascalCase", "Box"),
+        ("naming.method", "camelCase", "fetchIt"),
+    ]
+    assert sorted((i.value, i.name) for i in scanned if i.convention == "annotations") == [
+        ("full", "helper"),
+        ("none", "fetchIt"),
+    ]
+
+
+def test_docstring_style_of_private_functions_spans_the_docstring() -> None:
+    source = 'def _f(a):\n    """Do.\n\n    Args:\n        a: thing.\n    """\n    return a\n'
+    (item,) = [i for i in scan("pkg/m.py", source).items if i.convention == "docstring.style"]
+    assert (item.value, item.line, item.end) == ("google", 2, 6)
+
+
+def test_ctypes_bindings_keep_c_names() -> None:
+    source = "import ctypes\n\n\ndef GetStdHandle(handle: int) -> int:\n    return handle\n"
+    assert items("pkg/win.py", source, "naming.function") == []
