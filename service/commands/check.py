@@ -65,7 +65,7 @@ def _inputs(
 ) -> tuple[str, StyleProfile, Callable[[str], str] | None]:
     cache = not args.no_cache
     if args.staged:
-        diff = git(root, "diff", "--cached", "--no-color", "--no-ext-diff", "--no-renames")
+        diff = git(root, "diff", "--cached", "--no-color", "--no-ext-diff")
         return _decode(diff), _base_profile(root, "HEAD", cache), _reader(root, "")
     if args.rev:
         base, sep, head = args.rev.partition("..")
@@ -74,7 +74,7 @@ def _inputs(
         for rev in (base, head):
             if rev.startswith("-"):
                 raise StyleError(f"not a usable revision: {rev!r}")
-        diff = git(root, "diff", "--no-color", "--no-ext-diff", "--no-renames", base, head, "--")
+        diff = git(root, "diff", "--no-color", "--no-ext-diff", base, head, "--")
         return _decode(diff), learn_profile_at(root, base, cache=cache), _reader(root, head)
     return _read_diff(args.diff), _base_profile(root, "HEAD", cache), None
 

@@ -115,3 +115,16 @@ def test_check_requires_a_source(repo: Path, capsys: Capture) -> None:
     with pytest.raises(SystemExit):
         main(["check", "--repo", str(repo)])
     assert "one of the arguments" in capsys.readouterr().err
+
+
+def test_check_a_renamed_file_only_flags_its_new_lines(repo: Path, capsys: Capture) -> None:
+    source = (repo / "pkg/mod5.py").read_text() + '\n\ndef oldName() -> None:\n    """Old."""\n'
+    (repo / "pkg/mod5.py").write_text(source)
+    git(repo, "commit", "-q", "-am", "one camelCase function")
+    git(repo, "mv", "pkg/mod5.py", "pkg/renamed.py")
+    (repo / "pkg/renamed.py").write_text((repo / "pkg/renamed.py").read_text() + "X = 'new'\n")
+    git(repo, "add", "-A")
+    assert main(["check", "--staged", "--repo", str(repo), "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["path"], f["convention"]) for f in findings] == [("pkg/renamed.py", "quotes")]
+    assert findings[0]["line"] == len(source.splitlines()) + 1
