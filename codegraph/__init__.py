@@ -7,7 +7,7 @@ from codegraph.errors import (
     QueryError,
     RepositoryError,
 )
-from codegraph.index import Index, IndexStats, build_index, load_index
+from codegraph.index import Index, build_index, load_index
 from codegraph.model import (
     Edge,
     EdgeKind,
@@ -20,6 +20,7 @@ from codegraph.model import (
     Unresolved,
     Visibility,
 )
+from codegraph.stats import IndexStats
 
 __all__ = [
     "Edge",

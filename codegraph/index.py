@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import posixpath
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,32 +38,13 @@ from codegraph.parallel import (
     resolve_all,
 )
 from codegraph.resolve import Resolution, SymbolTable, resolve_file
+from codegraph.stats import EMPTY, Clock, IndexStats, Tally, category, combine, rounded
 from codegraph.testedges import is_test_file, test_edges
 
 log = logging.getLogger("codegraph")
 
 # Edges an update never re-derives from one file's resolution.
 _KEEP_ON_RERESOLVE = frozenset({EdgeKind.CONTAINS.value, EdgeKind.TESTS.value})
-
-
-@dataclass(frozen=True, slots=True)
-class IndexStats:
-    """What one build or update did, for `patchwright index` and the benchmark."""
-
-    files: int  # files parsed into the graph
-    symbols: int
-    edges: dict[str, int]  # per `EdgeKind` value
-    resolution_rate: float
-    external: int  # references to names defined outside the repository
-    unresolved: int
-    skipped: dict[str, int]  # per reason category ("vendored", "parse error", ...)
-    parsed: int  # files whose facts this run extracted
-    reused: int  # files whose facts came from the store (parsed + reused == files)
-    reresolved: int  # files resolved by this run
-    seconds: dict[str, float] = field(default_factory=dict)  # per phase, and "total"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class Index:
@@ -101,7 +83,7 @@ class Index:
         self._counts: dict[str, Counts] = {}
         self._table: SymbolTable | None = None
         # Per-file figures behind `stats`, recounted only for files an update touched.
-        self._tallies: dict[str, _Tally] = {}
+        self._tallies: dict[str, Tally] = {}
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -300,8 +282,10 @@ class Index:
         symbols = [data["symbol"] for data in self.graph._node.values()]
         position = {s.id: i for i, s in enumerate(symbols)}
         edges = [
-            (position[s], position[t], k, data["lines"])
-            for s, t, k, data in self.graph.edges(keys=True, data=True)
+            (position[source], position[target], kind, data["lines"])
+            for source, neighbours in self.graph._succ.items()
+            for target, keydict in neighbours.items()
+            for kind, data in keydict.items()
         ]
         return store.GraphPart(
             generation=self._generation,
@@ -315,7 +299,7 @@ class Index:
     def _stats(
         self, *, parsed: int, reused: int, reresolved: int, seconds: dict[str, float]
     ) -> IndexStats:
-        skipped = dict(sorted(Counter(_category(s.reason) for s in self.skipped).items()))
+        skipped = dict(sorted(Counter(category(s.reason) for s in self.skipped).items()))
         if self._facts is None:
             # Nothing was re-resolved: the figures of the stored build still hold.
             return replace(
@@ -324,65 +308,25 @@ class Index:
                 parsed=parsed,
                 reused=reused,
                 reresolved=reresolved,
-                seconds=_rounded(seconds),
+                seconds=rounded(seconds),
             )
         facts = self.facts
         for path in facts.keys() - self._tallies.keys():
             counts = self._counts.get(path)
             if counts is None:
                 counts = self._counts[path] = count_resolution(self._resolution(path))
-            self._tallies[path] = _Tally.of(self.graph, facts[path], counts)
+            self._tallies[path] = Tally.of(self.graph, facts[path], counts)
         for path in self._tallies.keys() - facts.keys():
             del self._tallies[path]
-        edges = dict.fromkeys((k.value for k in EdgeKind), 0)
-        resolved = unresolved_rated = unresolved = external = 0
-        for tally in self._tallies.values():
-            for kind, count in tally.edges.items():
-                edges[kind] = edges.get(kind, 0) + count
-            resolved += tally.resolved
-            unresolved_rated += tally.unresolved_rated
-            unresolved += tally.unresolved
-            external += tally.external
-        rated = resolved + unresolved_rated
-        return IndexStats(
+        return combine(
+            self._tallies.values(),
             files=len(facts),
             symbols=self.graph.number_of_nodes(),
-            edges=edges,
-            resolution_rate=resolved / rated if rated else 1.0,
-            external=external,
-            unresolved=unresolved,
             skipped=skipped,
             parsed=parsed,
             reused=reused,
             reresolved=reresolved,
-            seconds=_rounded(seconds),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Tally:
-    """One file's share of the stats: its outgoing graph edges and resolution counts."""
-
-    edges: dict[str, int]
-    resolved: int
-    unresolved_rated: int
-    unresolved: int
-    external: int
-
-    @classmethod
-    def of(cls, graph: nx.MultiDiGraph, facts: FileFacts, counts: Counts) -> _Tally:
-        edges: dict[str, int] = {}
-        succ = graph._succ
-        for symbol in facts.symbols:
-            for keydict in succ.get(symbol.id, {}).values():
-                for kind in keydict:
-                    edges[kind] = edges.get(kind, 0) + 1
-        return cls(
-            edges=edges,
-            resolved=counts[0],
-            unresolved_rated=counts[1],
-            unresolved=counts[2],
-            external=counts[3],
+            seconds=seconds,
         )
 
 
@@ -421,7 +365,7 @@ def _build(
     progress: Progress | None,
     jobs: int | None,
 ) -> Index:
-    clock = _Clock()
+    clock = Clock()
     discovery = discover(root)
     base = discovery.root
     directory = store.data_dir_for(base, data_dir)
@@ -505,7 +449,7 @@ def _build(
     )
     index.save()
     clock.lap("save")
-    index.stats = replace(index.stats, seconds=_rounded(clock.seconds | {"total": clock.total()}))
+    index.stats = replace(index.stats, seconds=rounded(clock.seconds | {"total": clock.total()}))
     return index
 
 
@@ -514,7 +458,7 @@ def _cold_rebuild(
     directory: Path,
     path_skips: list[Skipped],
     warnings: list[str],
-    clock: _Clock,
+    clock: Clock,
     jobs: int | None,
     progress: Progress | None,
 ) -> Index:
@@ -532,7 +476,7 @@ def _cold_rebuild(
     )
     index.save()
     clock.lap("save")
-    index.stats = replace(index.stats, seconds=_rounded(clock.seconds | {"total": clock.total()}))
+    index.stats = replace(index.stats, seconds=rounded(clock.seconds | {"total": clock.total()}))
     return index
 
 
@@ -551,8 +495,7 @@ def _cold(
     resolved = resolve_all(
         table, facts, sink=partial(graphs.add_rows, graph), jobs=jobs, progress=progress
     )
-    empty = IndexStats(0, 0, {}, 0.0, 0, 0, {}, 0, 0, 0)
-    index = Index(root, directory, graph, records, path_skips, empty, "")
+    index = Index(root, directory, graph, records, path_skips, EMPTY, "")
     index._facts = facts
     index._table = table
     index._encoded_facts = {p: e.encoded for p, e in extracted.items() if e.encoded is not None}
@@ -592,15 +535,6 @@ def _load(base: Path, data_dir: str | Path | None) -> Index:
     return Index(base, directory, graph, part.files, skips, stats, part.generation)
 
 
-def _rounded(seconds: Mapping[str, float]) -> dict[str, float]:
-    return {phase: round(value, 4) for phase, value in seconds.items()}
-
-
-def _category(reason: str) -> str:
-    """ "parse error: ..." → "parse error"; "too large (3 MB)" → "too large"."""
-    return reason.split(":", 1)[0].split(" (", 1)[0]
-
-
 def _relative(root: Path, raw: str) -> str:
     path = Path(raw)
     if path.is_absolute():
@@ -608,21 +542,9 @@ def _relative(root: Path, raw: str) -> str:
             path = path.resolve().relative_to(root)
         except ValueError as exc:
             raise RepositoryError(f"{raw} is outside the repository {root}") from exc
-    text = path.as_posix()
-    if text.startswith("../") or text == "..":
+    text = posixpath.normpath(path.as_posix())
+    if text == ".." or text.startswith(("../", "/")):
         raise RepositoryError(f"{raw} is outside the repository {root}")
+    if text == ".":
+        raise RepositoryError(f"{raw} is the repository itself, not a file in it")
     return text
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self._start = self._last = time.perf_counter()
-        self.seconds: dict[str, float] = {}
-
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
-        self._last = now
-
-    def total(self) -> float:
-        return time.perf_counter() - self._start

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from codegraph.index import Index, IndexStats, build_index
+from codegraph.index import Index, build_index
 from codegraph.parallel import MAX_JOBS, Progress
+from codegraph.stats import IndexStats
 from service.commands._common import emit_json, is_terminal, repo_root
 
 HELP = "build or update the code graph of a repository"

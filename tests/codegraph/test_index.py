@@ -197,8 +197,9 @@ def test_update_in_a_running_process_matches_a_cold_build(
     _assert_same_as_cold(index, root, tmp_path)
     index.save()
     assert edge_tuples(load_index(root).graph) == edge_tuples(index.graph)
-    with pytest.raises(RepositoryError, match="outside the repository"):
-        index.update(["../elsewhere.py"])
+    for escape in ("../elsewhere.py", "pkg/../../elsewhere.py", "/etc/passwd"):
+        with pytest.raises(RepositoryError, match="outside the repository"):
+            index.update([escape])
 
 
 def test_update_applies_the_path_rules(make_repo: MakeRepo) -> None:
