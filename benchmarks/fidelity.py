@@ -39,6 +39,7 @@ import unidiff
 
 from executor import Change, EnvSpec, Evidence, Limits, create_workspace, verify
 from executor.environment import prepare_environment
+from executor.evidence import counts
 from executor.sandbox import choose_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,8 +259,10 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
         cells = []
         for name in PATCHES:
             evidence = run.verdicts[name]
-            verdict = "verified" if evidence.verified else "not verified"
-            cells.append(f"{verdict} ({evidence.reason}; {run.seconds[name]:.0f} s)")
+            verdict = "**verified**" if evidence.verified else "not verified"
+            tally = counts(evidence.tests)
+            what = ", ".join(f"{n} {c}" for c, n in tally.items()) or evidence.reason
+            cells.append(f"{verdict}: {what} ({run.seconds[name]:.0f} s)")
         fail, _ = test_ids(tasks[run.instance_id])
         ok = "yes" if expected(run, fail) else "**no**"
         lines.append(
@@ -279,7 +282,9 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
         "`raise` atop that file. Times are per verification (the baseline run is cached "
         "after the gold patch's; env build is the first, uncached setup).\n\n"
         + "\n".join(lines)
-        + (f"\n\nWhy a gold patch was not verified:\n{notes}" if notes else "")
+        + "\n\nCells: the verdict, then how many listed tests made each change (`missing`: "
+        "absent from the patched run, e.g. because conftest no longer imports).\n"
+        + (f"\nWhy a gold patch was not verified:\n{notes}" if notes else "")
         + f"\n\nNot run here:\n{skipped}\n\nWhole run {elapsed / 60:.1f} min. "
         f"Reproduce: `{COMMAND}` (mirrors fetched under {MIRRORS}; first run needs PyPI).\n"
     )
