@@ -11,7 +11,8 @@ from unidiff.patch import PatchSet
 
 from style.conventions import FILE_LEVEL, deviation, enforceable, value_phrase
 from style.errors import StyleError
-from style.fixes import optional_fixes, quote_fixes
+from style.fixes import optional_fixes, parse_quietly, quote_fixes
+from style.imports import import_fixes
 from style.model import NEUTRAL, Convention, Finding, Fix, StyleProfile
 from style.naming import convert
 from style.observe import scan_source
@@ -33,7 +34,7 @@ def check_source(
     if language_of(path) is None or is_skipped(path) or _excluded(profile, path):
         return []
     found = scan_source(path, source)
-    fixes = _Fixes(profile, source)
+    fixes = _Fixes(profile, path, source)
     local = _local_consistency(profile, path, found.items, changed_lines)
     findings: dict[tuple[int, str], Finding] = {}
     for item in found.items:
@@ -252,8 +253,9 @@ def _evidence(convention: Convention, *, local: bool = False) -> str:
 class _Fixes:
     """Fix proposals for one file, computed once per kind on first need."""
 
-    def __init__(self, profile: StyleProfile, source: str) -> None:
+    def __init__(self, profile: StyleProfile, path: str, source: str) -> None:
         self.profile = profile
+        self.path = path
         self.source = source
         self.cache: dict[str, dict[int, Fix]] = {}
 
@@ -271,4 +273,14 @@ class _Fixes:
                 python = self.profile.declared.settings.get("python", "")
                 self.cache["optional"] = optional_fixes(self.source, python)
             return self.cache["optional"].get(line)
+        if convention.name == "imports.relative" and found != convention.value:
+            key = "imports:" + convention.value
+            if key not in self.cache:
+                tree = parse_quietly(self.source)
+                self.cache[key] = (
+                    {}
+                    if tree is None
+                    else import_fixes(self.source, tree, self.path, convention.value)
+                )
+            return self.cache[key].get(line)
         return None

@@ -13,6 +13,7 @@ import tokenize
 import warnings
 from collections.abc import Sequence
 
+from style.imports import absolute_module
 from style.model import Finding, Fix
 from style.python import annotation_nodes, quote_value, string_quote
 
@@ -21,7 +22,7 @@ _OPTIONAL = {"Optional", "typing.Optional", "t.Optional"}
 
 def quote_fixes(source: str, target: str) -> dict[int, Fix]:
     """Per line, the line with every free-choice string flipped to `target` quotes."""
-    tree = _parse(source)
+    tree = parse_quietly(source)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (SyntaxError, tokenize.TokenError):
@@ -56,7 +57,7 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
     or anywhere when the project targets Python >= 3.10; an `X` holding a string
     (a forward reference) is left alone.
     """
-    tree = _parse(source)
+    tree = parse_quietly(source)
     if tree is None:
         return {}
     future = any(
@@ -103,13 +104,15 @@ def apply_fixes(source: str, findings: Sequence[Finding]) -> str:
     fixes = [f.fix for f in findings if f.fix is not None]
     if not fixes:
         return source
+    paths = {f.path for f in findings}
+    path = paths.pop() if len(paths) == 1 else None
     combined = _apply(source, fixes)
-    if _verified(source, combined):
+    if _verified(source, combined, path):
         return combined
     result = source
     for fix in fixes:
         attempt = _apply(result, [fix])
-        if attempt != result and _verified(result, attempt):
+        if attempt != result and _verified(result, attempt, path):
             result = attempt
     return result
 
@@ -130,7 +133,8 @@ def _apply(source: str, fixes: Sequence[Fix]) -> str:
     return "".join(lines)
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse_quietly(source: str) -> ast.Module | None:
+    """The module's tree, or None; warnings about hostile input are swallowed."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -139,15 +143,27 @@ def _parse(source: str) -> ast.Module | None:
         return None
 
 
-def _verified(before: str, after: str) -> bool:
-    old_tree, new_tree = _parse(before), _parse(after)
+def _verified(before: str, after: str, path: str | None) -> bool:
+    old_tree, new_tree = parse_quietly(before), parse_quietly(after)
     if old_tree is None or new_tree is None:
         return False
-    return ast.dump(_Normalize().visit(old_tree)) == ast.dump(_Normalize().visit(new_tree))
+    old, new = _Normalize(path).visit(old_tree), _Normalize(path).visit(new_tree)
+    return bool(ast.dump(old) == ast.dump(new))
 
 
 class _Normalize(ast.NodeTransformer):
-    """Rewrite `Optional[X]` as `X | None`: the one structural change a fix may make."""
+    """Rewrite `Optional[X]` as `X | None` and relative imports as absolute ones: the
+    only structural changes a fix may make."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST:
+        if self.path is not None and node.level > 0:
+            absolute = absolute_module(self.path, node.level, node.module)
+            if absolute is not None:
+                return ast.ImportFrom(module=absolute, names=node.names, level=0)
+        return node
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         self.generic_visit(node)
