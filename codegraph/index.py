@@ -100,9 +100,15 @@ class Index:
 
     @property
     def resolutions(self) -> dict[str, Resolution]:
-        """Path → `Resolution` of every parsed file (decoded on first use)."""
+        """Path → `Resolution` of every parsed file (decoded on first use; the facts
+        are not needed for this, so `callers` on a warm start never decodes them)."""
+        if self._facts is None:
+            self._load_raw()
+            paths = [p for p, record in self.files.items() if record.skipped is None]
+        else:
+            paths = list(self._facts)
         with _paused_gc():
-            for path in self.facts:
+            for path in paths:
                 self._resolution(path)
         return self._resolved
 
