@@ -44,7 +44,7 @@ FILES = {
         "def check(obj: Base) -> bool:\n"
         "    return obj.validate()\n"
     ),
-    "pkg/unrelated.py": "def helper():\n    return 1\n",
+    "pkg/unrelated.py": "def helper(thing):\n    mystery()\n    return thing.save()\n",
     "tests/test_service.py": (
         "from pkg.service import create\n\n\ndef test_create():\n"
         '    assert create("x").name == "x"\n'
@@ -114,6 +114,10 @@ def test_store_round_trip_gives_the_same_index(make_repo: MakeRepo) -> None:
     )
     assert loaded.stats.edges == built.stats.edges
     assert loaded.unresolved == built.unresolved
+    assert [(u.name, u.candidates) for u in built.unresolved] == [
+        ("mystery", ()),
+        ("thing.save", ("pkg/models.py::Base.save", "pkg/models.py::Model.save")),
+    ]
     assert loaded._facts is None  # `unresolved` (for `callers`) does not decode the facts
     assert loaded.facts == built.facts
     assert loaded.stats.skipped == {"too large": 1, "vendored": 1}
