@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -41,6 +42,12 @@ class Extracted:
     facts: FileFacts | None
     encoded: bytes | None
     skipped: str | None
+
+
+def _can_fork() -> bool:
+    """Forking is safe only from a single-threaded POSIX process (a server's other
+    threads may hold locks the child would inherit held)."""
+    return os.name == "posix" and threading.active_count() == 1
 
 
 def default_jobs() -> int:
@@ -104,7 +111,7 @@ def extract_all(
     # Small batches balance the load (file sizes vary 1000-fold) without much overhead.
     size = max(8, min(64, total // (jobs * 8)))
     batches = [items[i : i + size] for i in range(0, total, size)]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=gc.enable) as pool:
         futures: list[Future[list[tuple[str, bytes | None, str | None]]]] = [
             pool.submit(_extract_batch, str(root), batch) for batch in batches
@@ -183,7 +190,8 @@ def resolve_all(
     paths = sorted(facts)
     total = len(paths)
     resolved: dict[str, ResolvedFile] = {}
-    if jobs == 1 or total < MIN_PARALLEL_FILES or os.name != "posix":
+    # Resolve workers must inherit the table: without a safe fork, resolve here.
+    if jobs == 1 or total < MIN_PARALLEL_FILES or not _can_fork():
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
             resolved[path] = _resolved_file(resolution, encode=False)

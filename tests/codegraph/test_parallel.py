@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from codegraph.parallel import extract_all, extract_file
@@ -39,3 +40,19 @@ def test_worker_processes_return_what_one_process_computes(tmp_path: Path) -> No
     progress: list[tuple[str, int, int]] = []
     extract_all(tmp_path, items[:3], progress=lambda *step: progress.append(step))
     assert progress == [("parse", 1, 3), ("parse", 2, 3), ("parse", 3, 3)]
+
+
+def test_a_threaded_caller_gets_spawned_workers_and_the_same_result(tmp_path: Path) -> None:
+    files = {f"m{n}.py": f"def f{n}():\n    return {n}\n" for n in range(50)}
+    write_files(tmp_path, files)
+    items = sorted((path, "python") for path in files)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        threaded = extract_all(tmp_path, items, jobs=2)
+    finally:
+        release.set()
+        other.join()
+    serial = extract_all(tmp_path, items, jobs=1)
+    assert {p: d.facts for p, d in threaded.items()} == {p: d.facts for p, d in serial.items()}
