@@ -33,6 +33,9 @@ from executor.sandbox.base import Sandbox
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 DEPENDENCY_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini")
 DEPENDENCY_GLOBS = ("requirements*.txt", "requirements/*.txt")
+GENERATED = "patchwright-generated"
+MAX_GENERATED = 64
+_NOT_SOURCE = {".git", ".patchwright", "build", "dist", "__pycache__", ".tox", "node_modules"}
 MAX_DEPENDENCY_FILE_BYTES = 16 * 1024 * 1024
 SETUP_LIMITS = Limits(memory_mb=8192, cpu_seconds=3600, wall_seconds=1800.0, processes=512)
 _SECRET = re.compile(
@@ -67,6 +70,7 @@ class Environment:
     variables: tuple[tuple[str, str], ...] = ()
     cached: bool = False  # True when a finished venv was reused
     setup: tuple[RunResult, ...] = ()  # the commands that built it (empty when cached)
+    generated: Path | None = None  # modules the build wrote into the tree (see overlay)
 
 
 def data_dir() -> Path:
@@ -182,11 +186,12 @@ def prepare_environment(
     final = envs / key
     python = _interpreter(spec)
     binds = (final, _prefix(python))
+    generated = final / GENERATED
     if (final / _MARKER).is_file():
-        return Environment(key, final / "bin", binds, spec.variables, cached=True)
+        return Environment(key, final / "bin", binds, spec.variables, True, (), generated)
     with _locked(envs / f"{key}.lock"):
         if (final / _MARKER).is_file():  # another builder finished while we waited
-            return Environment(key, final / "bin", binds, spec.variables, cached=True)
+            return Environment(key, final / "bin", binds, spec.variables, True, (), generated)
         staging = envs / f".build-{key}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
@@ -195,7 +200,7 @@ def prepare_environment(
             venv.rename(final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return Environment(key, final / "bin", binds, spec.variables, setup=results)
+    return Environment(key, final / "bin", binds, spec.variables, False, results, generated)
 
 
 def _build(
@@ -230,7 +235,49 @@ def _build(
             raise SandboxError(
                 f"environment setup failed: `{' '.join(argv[:4])} …` {what}: {tail[-1][:300]}"
             )
+    _keep_generated(root, staging, venv / GENERATED)
     return venv, tuple(results)
+
+
+def _keep_generated(root: Path, staging: Path, target: Path) -> None:
+    """Keep the Python modules the build wrote into the tree (setuptools_scm's
+    `_version.py`): the workspace, imported first, lacks them and would not import."""
+    kept = 0
+    for top, dirs, files in os.walk(staging):
+        dirs[:] = [d for d in dirs if d not in _NOT_SOURCE and not d.endswith(".egg-info")]
+        for name in sorted(files):
+            path = Path(top, name)
+            rel = path.relative_to(staging)
+            if not name.endswith(".py") or path.is_symlink() or (root / rel).exists():
+                continue
+            if kept >= MAX_GENERATED or path.stat().st_size > 1_000_000:
+                return
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / rel)
+            kept += 1
+
+
+def overlay_generated(environment: Environment, workdir: Path) -> None:
+    """Copy the build's generated modules into a workspace that lacks them (never over a
+    file of the tree, never through a link out of it)."""
+    source = environment.generated
+    if source is None or not source.is_dir():
+        return
+    inside = workdir.resolve()
+    for path in sorted(source.rglob("*.py")):
+        dest = workdir / path.relative_to(source)
+        if dest.exists() or dest.is_symlink():
+            continue
+        ancestor = dest.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.resolve().is_relative_to(inside):
+            continue
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+        except OSError:
+            continue  # a dangling link or a file where a directory should be
 
 
 def _check_spec(spec: EnvSpec) -> None:

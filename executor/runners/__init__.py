@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from executor.environment import Environment, private_dir, scrubbed_env
+from executor.environment import Environment, overlay_generated, private_dir, scrubbed_env
 from executor.errors import RunnerError
 from executor.model import Limits, Outcome, RunResult, TestResult
 from executor.runners.base import Runner
@@ -75,6 +75,7 @@ def run_tests(
     reported as ERROR ("not found", or their module's collection error) and the rest are
     run again without them."""
     env = scrubbed_env(workdir, environment, python_path=runner.name == "pytest")
+    overlay_generated(environment, workdir)
     report = private_dir(workdir) / f"report-{runner.name}.out"
     missing: list[TestResult] = []
     wanted = list(ids)

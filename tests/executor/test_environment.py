@@ -3,16 +3,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from executor.environment import (
+    Environment,
     EnvSpec,
+    _keep_generated,
     env_key,
     host_environment,
     is_secret,
+    overlay_generated,
     prepare_environment,
     scrubbed_env,
 )
@@ -177,3 +181,41 @@ def test_setup_never_follows_a_symlink_to_a_host_file(make_repo, tmp_path: Path)
     )
     with pytest.raises(SandboxError, match="environment setup failed"):
         prepare_environment(repo, probe, choose_sandbox("bwrap"), cache_dir=tmp_path / "data")
+
+
+def test_modules_the_build_generates_are_kept_and_overlaid(tmp_path: Path) -> None:
+    root, staging, kept = tmp_path / "tree", tmp_path / "staging", tmp_path / "kept"
+    for base in (root, staging):
+        (base / "src" / "pkg").mkdir(parents=True)
+        (base / "src" / "pkg" / "__init__.py").write_text("from pkg._version import V\n")
+    generated = {
+        "src/pkg/_version.py": "V = '1.0'\n",  # setuptools_scm's write_to: kept
+        "build/lib/pkg/__init__.py": "",  # build output: not source
+        ".patchwright/venv/lib/site.py": "",  # the venv itself
+        "src/pkg.egg-info/x.py": "",
+        "src/pkg/data.txt": "not a module\n",
+    }
+    for rel, text in generated.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(text)
+    _keep_generated(root, staging, kept)
+    assert [p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file()] == [
+        "src/pkg/_version.py"
+    ]
+
+    environment = Environment("k", tmp_path / "bin", (), generated=kept)
+    workspace = tmp_path / "ws"
+    shutil.copytree(root, workspace)
+    overlay_generated(environment, workspace)
+    assert (workspace / "src/pkg/_version.py").read_text() == "V = '1.0'\n"
+    (workspace / "src/pkg/_version.py").write_text("V = 'tree'\n")
+    overlay_generated(environment, workspace)
+    assert (workspace / "src/pkg/_version.py").read_text() == "V = 'tree'\n"  # never overwrites
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    (hostile / "src").symlink_to(outside)
+    overlay_generated(environment, hostile)
+    assert list(outside.iterdir()) == []
