@@ -207,7 +207,9 @@ def resolve_all(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
-            for future in as_completed(futures):
+            # In submission order, not completion order: the graph's insertion order (and
+            # so every traversal of it) is then the same on every build.
+            for future in futures:
                 for path, done, rows in future.result():
                     resolved[path] = done
                     sink(rows)
@@ -215,4 +217,4 @@ def resolve_all(
                     progress("resolve", len(resolved), total)
     finally:
         _SHARED = None
-    return dict(sorted(resolved.items()))
+    return resolved

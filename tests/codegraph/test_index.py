@@ -232,6 +232,10 @@ def test_two_cold_builds_are_identical_whatever_the_job_count(
     parallel = build_index(root, data_dir=tmp_path / "two", jobs=2)
     again = build_index(root, data_dir=tmp_path / "three", jobs=2)
     assert edge_tuples(serial.graph) == edge_tuples(parallel.graph) == edge_tuples(again.graph)
+    # Not only the same edges: the same insertion order, so traversals agree too.
+    assert list(parallel.graph.edges(keys=True)) == list(again.graph.edges(keys=True))
+    target = "pkg/models.py::Model.save"
+    assert list(parallel.graph.predecessors(target)) == list(again.graph.predecessors(target))
     assert serial.unresolved == parallel.unresolved
     assert serial.stats.edges == parallel.stats.edges
 
