@@ -19,17 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from codegraph.model import Edge, EdgeKind, FileFacts, Reference, SymbolKind, Unresolved
-from codegraph.resolve_python import BUILTINS, is_stdlib
+from codegraph.resolve_modules import MAX_DEPTH as _MAX_DEPTH
+from codegraph.resolve_modules import ModuleResolver, Value
+from codegraph.resolve_python import BUILTINS
 from codegraph.resolve_table import SymbolTable, parent_id
 
 __all__ = ["Resolution", "SymbolTable", "resolution_rate", "resolve_file"]
 
-# A resolved value: (kind, key). kinds: "sym" a definition id, "inst" an instance of the
-# class id, "super" the bases of the class id, "ns" a package prefix with no module of its
-# own, "pkg" a module of several files (Go), "ext" a name outside the repository, "?" a
-# name known to exist but of unknown value.
-Value = tuple[str, str]
-_MAX_DEPTH = 12
 _RATED = (EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES)
 
 
@@ -62,6 +58,7 @@ class _Resolver:
         self.table = table
         self.facts = facts
         self.python = facts.language == "python"
+        self.modules = ModuleResolver(table, self.python)
 
     def run(self) -> Resolution:
         facts = self.facts
@@ -74,7 +71,7 @@ class _Resolver:
             if parent is not None:
                 edges[Edge(parent, symbol.id, EdgeKind.CONTAINS, 0)] = None
         for imp in facts.imports:
-            for target in self.import_targets(imp.module, imp.name):
+            for target in self.modules.import_targets(imp.module, imp.name):
                 if target != facts.path:
                     edges[Edge(facts.path, target, EdgeKind.IMPORTS, imp.line)] = None
         for ref in facts.references:
@@ -169,7 +166,7 @@ class _Resolver:
         """A star import from outside the repository may have bound any name."""
         index = self.table.file(self.facts.path)
         for module in index.stars.get(self.facts.path, ()):
-            value = self.module_value(module)
+            value = self.modules.module_value(module)
             if value is not None and value[0] == "ext":
                 return True
         return False
@@ -233,21 +230,13 @@ class _Resolver:
         """A name visible without import: from another file of the same Go package, or a
         class of the same Java package (one file per class)."""
         module = self.facts.module
-        found = self.package_member(module, name, skip=self.facts.path)
+        found = self.modules.package_member(module, name, skip=self.facts.path)
         if found is None and "." in module:
-            value = self.module_value(f"{module.rpartition('.')[0]}.{name}", strict=True)
+            value = self.modules.module_value(f"{module.rpartition('.')[0]}.{name}", strict=True)
             if value is not None and value[0] == "sym":
                 member = self.table.members.get(value[1], {}).get(name)
                 found = ("sym", member) if member is not None else None
         return found
-
-    def package_member(self, module: str, name: str, skip: str = "") -> Value | None:
-        found = {
-            member
-            for path in self.table.module_paths(module)
-            if path != skip and (member := self.table.members.get(path, {}).get(name))
-        }
-        return ("sym", found.pop()) if len(found) == 1 else None
 
     def builtin(self, name: str) -> Value | None:
         if self.python and name in BUILTINS:
@@ -275,9 +264,11 @@ class _Resolver:
             return self.instance_of(path, scope, types, depth) or ("?", name)
         imports = index.imports.get((scope, name))
         if imports:
-            return self.import_value(imports[-1].module, imports[-1].name, imports[-1].alias)
+            return self.modules.import_value(
+                imports[-1].module, imports[-1].name, imports[-1].alias
+            )
         for module in index.stars.get(scope, ()):
-            found = self.module_member(module, name, depth + 1, frozenset(), star=True)
+            found = self.modules.module_member(module, name, depth + 1, frozenset(), star=True)
             if found is not None and found[0] != "ext":
                 return found
         return None
@@ -324,16 +315,16 @@ class _Resolver:
         if kind == "ext":
             return ("ext", f"{key}.{name}")
         if kind == "ns":
-            return self.module_value(f"{key}.{name}", strict=True)
+            return self.modules.module_value(f"{key}.{name}", strict=True)
         if kind == "pkg":
-            return self.package_member(key, name)
+            return self.modules.package_member(key, name)
         if kind in ("inst", "super"):
             return self.class_attribute(key, name, depth, skip_self=kind == "super")
         symbol = self.table.symbols.get(key)
         if symbol is None:
             return None
         if symbol.kind is SymbolKind.MODULE:
-            return self.module_member(symbol.name, name, depth + 1, frozenset(), path=key)
+            return self.modules.module_member(symbol.name, name, depth + 1, frozenset(), path=key)
         if symbol.kind is SymbolKind.CLASS:
             return self.class_attribute(key, name, depth, skip_self=False)
         if symbol.kind is SymbolKind.VARIABLE:
@@ -447,160 +438,3 @@ class _Resolver:
                 return None
             results.add(value)
         return results.pop() if len(results) == 1 else None
-
-    # -- modules -------------------------------------------------------------------------
-
-    def module_value(self, module: str, *, strict: bool = False) -> Value | None:
-        """A dotted module name as a value: a repository module, a package prefix, external."""
-        key = ("module", module, strict, self.python)
-        cache = self.table.cache
-        if key in cache:
-            return cache[key]  # type: ignore[return-value]
-        value = self._module_value(module, strict)
-        cache[key] = value
-        return value
-
-    def _module_value(self, module: str, strict: bool) -> Value | None:
-        table = self.table
-        if not module or module.startswith("."):
-            return None
-        paths = table.module_paths(module)
-        if not paths and self.python and "lib" not in table.modules:
-            paths = table.module_paths(f"lib.{module}")  # `lib/` as a source root
-        if len(paths) > 1 and not self.python:
-            return ("pkg", module)  # a Go package: several files, one namespace
-        if len(paths) > 1:
-            # `m.py` beside its stub `m.pyi`: the source wins; any other clash is ambiguous.
-            sources = [p for p in paths if not p.endswith(".pyi")]
-            paths = sources if len(sources) == 1 else []
-        if len(paths) == 1:
-            return ("sym", paths[0])
-        if module in table.prefixes:
-            return ("ns", module)
-        if strict:
-            return None
-        if self.python and is_stdlib(module):
-            return ("ext", module)
-        suffix = self.suffix_match(module)
-        if suffix is not None:
-            return suffix
-        return ("ext", module)
-
-    def suffix_match(self, module: str) -> Value | None:
-        """A module imported by a path shorter than its key (a test root, Java), or, with
-        `/` separators, longer than it (a Go import path holding the go.mod prefix)."""
-        ending = "." + module
-        modules = self.table.modules
-        matches = sorted(m for m in modules if m.endswith(ending))
-        if self.python:
-            # Only below a source root (a directory that is no package, like Django's
-            # tests/): `import jinja2` must not land on `pkg/backends/jinja2.py`.
-            matches = [m for m in matches if m[: -len(ending)] not in modules]
-        elif not matches and "/" in module:
-            slashed = "/" + module
-            longer = [m for m in modules if m.endswith(slashed)]
-            shorter = [m for m in modules if module.endswith("/" + m)]
-            # the longest key a Go import path ends with is the package it names
-            matches = longer or sorted(shorter, key=len, reverse=True)[:1]
-        if len(matches) == 1:
-            return self.module_value(matches[0], strict=True)
-        if matches:
-            return ("?", module)
-        prefixes = sorted(p for p in self.table.prefixes if p.endswith(ending))
-        if self.python:
-            prefixes = [p for p in prefixes if p[: -len(ending)] not in modules]
-        if len(prefixes) == 1:
-            return ("ns", prefixes[0])
-        return None
-
-    def import_value(self, module: str, name: str | None, alias: str | None) -> Value | None:
-        if name is None:
-            return self.module_value(module if alias else module.partition(".")[0])
-        return self.module_member(module, name, 0, frozenset())
-
-    def module_member(
-        self,
-        module: str,
-        name: str,
-        depth: int,
-        visited: frozenset[tuple[str, str]],
-        *,
-        path: str | None = None,
-        star: bool = False,
-    ) -> Value | None:
-        """`name` as seen in `module`'s namespace: a definition, a re-export, a submodule."""
-        if visited:
-            return self._module_member(module, name, depth, visited, path, star)
-        key = ("member", module, name, path, star)
-        cache = self.table.cache
-        if key in cache:
-            return cache[key]  # type: ignore[return-value]
-        value = self._module_member(module, name, depth, visited, path, star)
-        cache[key] = value
-        return value
-
-    def _module_member(
-        self,
-        module: str,
-        name: str,
-        depth: int,
-        visited: frozenset[tuple[str, str]],
-        path: str | None,
-        star: bool,
-    ) -> Value | None:
-        if depth > _MAX_DEPTH or (module, name) in visited:
-            return None
-        visited = visited | {(module, name)}
-        if path is None:
-            value = self.module_value(module)
-            if value is None or value[0] == "?":
-                return value
-            if value[0] == "ext":
-                return ("ext", f"{value[1]}.{name}")
-            if value[0] == "ns":
-                return self.module_value(f"{value[1]}.{name}", strict=True)
-            if value[0] == "pkg":
-                return self.package_member(value[1], name)
-            path = value[1]
-            module = self.table.facts[path].module if path in self.table.facts else module
-        facts = self.table.facts.get(path)
-        if facts is None:
-            return None
-        if star:
-            exports = facts.exports
-            if exports is not None and name not in exports:
-                return None
-            if exports is None and name.startswith("_"):
-                return None
-        index = self.table.file(path)
-        member = self.table.members.get(path, {}).get(name)
-        if member is not None:
-            return ("sym", member)
-        imports = index.imports.get((path, name))
-        if imports:
-            imp = imports[-1]
-            if imp.name is None:
-                return self.module_value(imp.module if imp.alias else imp.module.partition(".")[0])
-            return self.module_member(imp.module, imp.name, depth + 1, visited)
-        submodule = self.module_value(f"{module}.{name}", strict=True)
-        if submodule is not None:
-            return submodule
-        for star_module in index.stars.get(path, ()):
-            found = self.module_member(star_module, name, depth + 1, visited, star=True)
-            if found is not None:
-                return found
-        return None
-
-    def import_targets(self, module: str, name: str | None) -> list[str]:
-        """Ids an import statement points at: the module, and the imported definition."""
-        targets: list[str] = []
-        value = self.module_value(module)
-        if value is not None and value[0] == "sym":
-            targets.append(value[1])
-        elif value is not None and value[0] == "pkg":
-            targets.extend(self.table.module_paths(value[1]))
-        if name is not None and name != "*":
-            member = self.module_member(module, name, 0, frozenset())
-            if member is not None and member[0] == "sym" and member[1] not in targets:
-                targets.append(member[1])
-        return targets
