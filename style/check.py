@@ -13,11 +13,11 @@ from style.conventions import FILE_LEVEL, deviation, enforceable, value_phrase
 from style.errors import StyleError
 from style.fixes import optional_fixes, parse_quietly, quote_fixes
 from style.imports import import_fixes
+from style.items import Item
 from style.model import NEUTRAL, Convention, Finding, Fix, StyleProfile
 from style.naming import convert
 from style.observe import scan_source
 from style.paths import is_skipped, language_of
-from style.python import Item
 
 MAX_DIFF_CHARS = 20_000_000
 

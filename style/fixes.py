@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from style.imports import absolute_module
 from style.model import Finding, Fix
-from style.python import annotation_nodes, quote_value, string_quote
+from style.python_ast import annotation_nodes
+from style.python_tokens import quote_value, string_quote
 
 _OPTIONAL = {"Optional", "typing.Optional", "t.Optional"}
 

@@ -8,8 +8,8 @@ from functools import cache
 
 from tree_sitter import Language, Node, Parser
 
+from style.items import Item, Scan
 from style.naming import classify
-from style.python import Item, Scan
 
 _GRAMMARS: dict[str, tuple[str, str]] = {
     "javascript": ("tree_sitter_javascript", "language"),

@@ -10,7 +10,6 @@ unchanged file would be flagged, and a false flag costs more than a missed one.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,33 +17,23 @@ from dataclasses import dataclass, field
 import pathspec
 
 from style.conventions import enforceable
+from style.measures import (
+    COMMIT_LB,
+    DENSITY_MIN_LINES,
+    MIN_FILES,
+    comment_density,
+    line_length,
+    wilson_lower,
+)
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
 from style.paths import is_skipped, is_test_path
 
-Z = 1.645  # one-sided 95 %
-MIN_FILES = 8
-COMMIT_LB = 0.85
 ENFORCE_TOLERANCE = 0.005  # share of unclean files an enforced convention may have
 ENFORCE_LB = 0.85
 MAX_SCOPE_DEPTH = 3
 SCOPE_SPLIT_SHARE = 0.8
 EXCEPTION_MIN_FILES = 2
-COMMON_LIMITS = (79, 88, 99, 100, 119, 120)
-LINE_LENGTH_SLACK = 0.005
-DENSITY_MIN_LINES = 20
-DENSITY_BAND = 0.05
 _EVIDENCE = 3
-
-
-def wilson_lower(successes: int, total: int, z: float = Z) -> float:
-    """Lower bound of the Wilson score interval for a proportion."""
-    if total <= 0:
-        return 0.0
-    share = successes / total
-    denominator = 1 + z * z / total
-    centre = share + z * z / (2 * total)
-    margin = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
-    return max(0.0, (centre - margin) / denominator)
 
 
 @dataclass(slots=True)
@@ -176,8 +165,8 @@ def profile_from_observations(
         conventions.extend(
             _conventions_for(name, tallies[name], exceptions.get(name, set()), declared)
         )
-    conventions.append(_line_length(maxima, declared))
-    conventions.append(_comment_density(densities))
+    conventions.append(line_length(maxima, declared))
+    conventions.append(comment_density(densities))
     return StyleProfile(tuple(conventions), files=len(chosen), declared=declared)
 
 
@@ -314,53 +303,6 @@ def _convention(
         source=declared.sources.get(name, "") if is_declared else "",
         example=tally.snippets.get(decision.value, ""),
     )
-
-
-def _line_length(maxima: list[int], declared: DeclaredConfig) -> Convention:
-    """The limit the code keeps to: the smallest common limit nearly no file exceeds."""
-    total = len(maxima)
-    forced = declared.values.get("line_length")
-    if forced is not None and forced.isdigit():
-        limit = int(forced)
-        within = sum(1 for m in maxima if m <= limit)
-        enforced = total > 0 and (total - within) <= LINE_LENGTH_SLACK * total
-        return Convention(
-            "line_length", forced, 1.0, within, total, (), "", True, False, "", enforced,
-            source=declared.sources.get("line_length", ""),
-        )  # fmt: skip
-    if total < MIN_FILES:
-        reason = f"too few files ({total} < {MIN_FILES})"
-        return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
-    for limit in COMMON_LIMITS:
-        within = sum(1 for m in maxima if m <= limit)
-        if total - within <= LINE_LENGTH_SLACK * total:
-            confidence = wilson_lower(within, total)
-            if confidence >= COMMIT_LB:
-                return Convention(
-                    "line_length", str(limit), round(confidence, 4), within, total,
-                    enforced=True,
-                )  # fmt: skip
-            break
-    longest = max(maxima)
-    reason = f"no common limit holds: the longest lines reach {longest} characters"
-    return Convention("line_length", "", 0.0, 0, total, abstained=True, reason=reason)
-
-
-def _comment_density(densities: list[float]) -> Convention:
-    """How much the code comments itself: the median share of lines with a comment.
-
-    Descriptive only (never flagged): a prompt that says "comments on about 5 % of
-    lines" keeps an agent from narrating every step.
-    """
-    total = len(densities)
-    if total < MIN_FILES:
-        reason = f"too few files with 20+ lines ({total} < {MIN_FILES})"
-        return Convention("comment_density", "", 0.0, 0, total, abstained=True, reason=reason)
-    ordered = sorted(densities)
-    median = ordered[total // 2]
-    near = sum(1 for d in densities if abs(d - median) <= DENSITY_BAND)
-    value = f"{round(median * 100)}%"
-    return Convention("comment_density", value, round(wilson_lower(near, total), 4), near, total)
 
 
 def _excluder(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:

@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from style import javascript, python
+from style.items import Item, Scan
 from style.model import Observations
 from style.paths import is_migration, is_test_path, language_of
-from style.python import Item, Scan
 
 MAX_SOURCE_CHARS = 2_000_000
 _EXAMPLES_PER_VALUE = 3

@@ -10,47 +10,28 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
 
+from style.items import Item, Scan
 from style.naming import classify, is_role_name
 from style.paths import is_cli_module, is_test_path, own_package
+from style.python_ast import (
+    annotation_value,
+    branches,
+    docstring_style,
+    dotted,
+    flatten,
+    has_parameters,
+    is_docstring,
+    is_literal,
+    is_none,
+    looks_like_class,
+)
+from style.python_tokens import EXEMPT_LONG, token_items
 
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One occurrence: `convention` shows `value` on 1-based `line` (`name` for naming).
-
-    `end` is the last line of a construct that spans several (a signature); a change to
-    any of its lines is a change to the occurrence.
-    """
-
-    convention: str
-    value: str
-    line: int
-    name: str = ""
-    end: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """All items of one file plus its line lengths (exempt lines left out)."""
-
-    items: tuple[Item, ...]
-    line_lengths: tuple[tuple[int, int], ...]  # (line, length)
-    tree: ast.Module | None
-    comment_lines: int = 0  # lines holding a comment (not shebangs, not pragmas)
-
-
-_STRING_PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
-_EXEMPT_LONG = re.compile(r"https?://|#.*\b(noqa|ignore|pragma|fmt:|pylint:|nosec)", re.I)
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
 _LOGGER_NAMES = frozenset({"log", "logger", "logging", "_log", "_logger", "LOG", "LOGGER"})
-_TRAILING_OPENERS = frozenset({"(", "[", "{"})
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
 def scan(path: str, source: str) -> Scan:
@@ -68,127 +49,20 @@ def scan(path: str, source: str) -> Scan:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
         tokens = []
-    items.extend(_token_items(tokens, observer.docstrings))
+    items.extend(token_items(tokens, observer.docstrings))
     lengths = [
         (number, len(text))
         for number, text in enumerate(lines, start=1)
-        if text.strip() and not (("#" in text or "://" in text) and _EXEMPT_LONG.search(text))
+        if text.strip() and not (("#" in text or "://" in text) and EXEMPT_LONG.search(text))
     ]
     comments = {
         t.start[0]
         for t in tokens
         if t.type == tokenize.COMMENT
         and not t.string.startswith("#!")
-        and not _EXEMPT_LONG.search(t.string)
+        and not EXEMPT_LONG.search(t.string)
     }
     return Scan(tuple(items), tuple(lengths), tree, len(comments))
-
-
-def string_quote(token: str) -> tuple[str, str, str] | None:
-    """(prefix, quote, body) of a one-line string token, None when triple-quoted."""
-    match = _STRING_PREFIX.match(token)
-    if match is None or len(match.group(2)) == 3:
-        return None
-    prefix, quote = match.groups()
-    return prefix, quote, token[len(prefix) + 1 : -1]
-
-
-def quote_value(token: str) -> str | None:
-    """ "double"/"single" for a string whose quote was a free choice, else None."""
-    parts = string_quote(token)
-    if parts is None:
-        return None
-    _, quote, body = parts
-    if "'" in body or '"' in body:
-        return None
-    return "double" if quote == '"' else "single"
-
-
-def _token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Iterator[Item]:
-    indents: list[str] = [""]
-    # open brackets: (opener, line, kind from _bracket_kind, separating commas, first line)
-    stack: list[tuple[str, int, str, int, int]] = []
-    previous: tokenize.TokenInfo | None = None
-    for token in tokens:
-        kind, text, (row, _), _, _ = token
-        if kind == tokenize.INDENT:
-            outer = indents[-1]
-            indents.append(text)
-            step = text[len(outer) :] if text.startswith(outer) else text
-            if "\t" in step:
-                yield Item("indent", "tabs", row)
-            elif step:
-                yield Item("indent", f"spaces-{len(step)}", row)
-        elif kind == tokenize.DEDENT:
-            if len(indents) > 1:
-                indents.pop()
-        elif kind == tokenize.STRING and row not in docstrings:
-            value = quote_value(text)
-            if value is not None:
-                yield Item("quotes", value, row)
-        elif kind == tokenize.OP and text in _TRAILING_OPENERS:
-            stack.append((text, row, _bracket_kind(text, previous), 0, 0))
-        elif kind == tokenize.OP and text in _CLOSERS and stack:
-            item = _trailing_comma(stack.pop(), previous, row)
-            if item is not None:
-                yield item
-        elif kind == tokenize.OP and text == "," and stack:
-            opener, start, bracket, commas, first = stack[-1]
-            stack[-1] = (opener, start, bracket, commas + 1, first)
-        elif kind == tokenize.NAME and text in {"for", "async", "lambda"} and stack:
-            opener, start, _, commas, first = stack[-1]
-            stack[-1] = (opener, start, "no", commas, first)
-        if kind not in {tokenize.NL, tokenize.COMMENT, tokenize.NEWLINE}:
-            if stack and not stack[-1][4] and text not in _TRAILING_OPENERS:
-                opener, start, bracket, commas, _ = stack[-1]
-                stack[-1] = (opener, start, bracket, commas, row)
-            previous = token
-
-
-def _trailing_comma(
-    bracket: tuple[str, int, str, int, int], previous: tokenize.TokenInfo | None, row: int
-) -> Item | None:
-    """An exploded bracket (one element per line) either ends with a comma or not."""
-    _, start, kind, commas, first = bracket
-    if previous is None or row <= start or previous.start[0] >= row:
-        return None
-    if kind == "no" or previous.string in _TRAILING_OPENERS:
-        return None
-    if previous.string == ",":
-        if kind == "tuple" and commas < 2:
-            return None
-        return Item("trailing_commas", "trailing", previous.start[0])
-    # no comma: count it only when elements sit on separate lines (black's exploded form)
-    if commas >= 1 and start < first < previous.start[0]:
-        return Item("trailing_commas", "none", previous.start[0])
-    return None
-
-
-def _bracket_kind(opener: str, previous: tokenize.TokenInfo | None) -> str:
-    """ "yes" when a trailing comma inside this bracket keeps the meaning, "tuple" when
-    it does only if the bracket already holds a comma, "no" otherwise."""
-    if previous is None:
-        return "tuple" if opener == "(" else "yes"
-    keyword = previous.type == tokenize.NAME and previous.string in _PY_KEYWORDS
-    after_value = not keyword and (
-        previous.type in {tokenize.NAME, tokenize.STRING, tokenize.NUMBER}
-        or previous.string in {")", "]", "}"}
-    )
-    if opener == "[":
-        return "no" if after_value else "yes"  # a subscript: a comma would make a tuple
-    if opener == "(":
-        if previous.string == "import" or after_value:
-            return "yes"
-        return "no" if previous.string == "with" else "tuple"
-    return "yes"
-
-
-_PY_KEYWORDS = frozenset(
-    {
-        "and", "as", "assert", "await", "del", "elif", "else", "except", "for", "from", "if",
-        "import", "in", "is", "lambda", "not", "or", "return", "while", "with", "yield",
-    }
-)  # fmt: skip
 
 
 # ctypes classes take the C struct's name: not the author's choice
@@ -260,12 +134,12 @@ class _AstObserver:
     def _optional(self, node: ast.expr) -> None:
         # Only annotations count: a runtime alias must say Optional before Python 3.10.
         if isinstance(node, ast.Subscript):
-            if _dotted(node.value) in {"Optional", "typing.Optional", "t.Optional"}:
+            if dotted(node.value) in {"Optional", "typing.Optional", "t.Optional"}:
                 self.add("optional_syntax", "Optional", node.lineno)
         elif (
             isinstance(node, ast.BinOp)
             and isinstance(node.op, ast.BitOr)
-            and (_is_none(node.left) or _is_none(node.right))
+            and (is_none(node.left) or is_none(node.right))
         ):
             self.add("optional_syntax", "pipe", node.lineno)
 
@@ -276,7 +150,7 @@ class _AstObserver:
             value = classify(stem)
             if value is not None:
                 self.add("naming.module", value, 1, stem)
-        meaningful = [n for n in tree.body if not _is_docstring(n)]
+        meaningful = [n for n in tree.body if not is_docstring(n)]
         has_definitions = any(
             isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body
         )
@@ -305,7 +179,7 @@ class _AstObserver:
         for node in tests:
             self.add("tests.framework", "pytest", node.lineno)
         for cls in classes:
-            bases = {_dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
+            bases = {dotted(b).rsplit(".", 1)[-1] for b in cls.bases}
             if any(b.endswith("TestCase") for b in bases):
                 self.add("tests.framework", "unittest", cls.lineno)
             elif cls.name.startswith("Test") and not cls.bases:
@@ -331,12 +205,12 @@ class _AstObserver:
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             self._constant(node)
         elif isinstance(node, ast.If | ast.Try):
-            for child in _branches(node):
+            for child in branches(node):
                 if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                     self._top_level(child)
 
     def _class(self, node: ast.ClassDef) -> None:
-        mirrors_c = any(_dotted(b).rsplit(".", 1)[-1] in _C_MIRRORS for b in node.bases)
+        mirrors_c = any(dotted(b).rsplit(".", 1)[-1] in _C_MIRRORS for b in node.bases)
         if not self._noqa(node.lineno) and not mirrors_c:
             value = classify(node.name.lstrip("_"))
             if value is not None:
@@ -344,7 +218,7 @@ class _AstObserver:
         if not node.name.startswith("_") and not self.is_test:
             present = ast.get_docstring(node) is not None
             self.add("docstring.class", "present" if present else "missing", node.lineno)
-        for child in _flatten(node.body):
+        for child in flatten(node.body):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 self._function(child, method=True)
             elif isinstance(child, ast.ClassDef):
@@ -354,7 +228,7 @@ class _AstObserver:
         name = node.name
         dunder = name.startswith("__") and name.endswith("__")
         test = self.is_test and name.startswith("test")
-        decorators = {_dotted(d).rsplit(".", 1)[-1] for d in node.decorator_list}
+        decorators = {dotted(d).rsplit(".", 1)[-1] for d in node.decorator_list}
         if not dunder and not self._noqa(node.lineno):
             if test:
                 # test names quote the code they test (`test_returns_Attr`): only the
@@ -382,7 +256,7 @@ class _AstObserver:
     ) -> None:
         if doc is None:
             return
-        style = docstring_style(doc, _has_parameters(node))
+        style = docstring_style(doc, has_parameters(node))
         if style is not None:
             first = node.body[0]
             self.add("docstring.style", style, first.lineno, end=first.end_lineno or first.lineno)
@@ -412,7 +286,7 @@ class _AstObserver:
 
     def _constant(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if node.value is None or not _is_literal(node.value):
+        if node.value is None or not is_literal(node.value):
             return
         for target in targets:
             if isinstance(target, ast.Name) and not target.id.startswith("__"):
@@ -460,17 +334,17 @@ class _AstObserver:
         if isinstance(func, ast.Name) and func.id == "print":
             self.add("output", "print", node.lineno)
         elif isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
-            owner = _dotted(func.value).rsplit(".", 1)[-1]
+            owner = dotted(func.value).rsplit(".", 1)[-1]
             if owner in _LOGGER_NAMES or owner.endswith("logger") or owner.endswith("log"):
                 self.add("output", "logging", node.lineno)
 
     def _raise(self, node: ast.Raise) -> None:
         exc = node.exc
-        if isinstance(exc, ast.Call) and _looks_like_class(_dotted(exc.func)):
+        if isinstance(exc, ast.Call) and looks_like_class(dotted(exc.func)):
             value = "message" if exc.args or exc.keywords else "no_message"
             self.add("exceptions.message", value, node.lineno)
-        elif isinstance(exc, ast.Name | ast.Attribute) and _looks_like_class(_dotted(exc)):
-            name = _dotted(exc).rsplit(".", 1)[-1]
+        elif isinstance(exc, ast.Name | ast.Attribute) and looks_like_class(dotted(exc)):
+            name = dotted(exc).rsplit(".", 1)[-1]
             if name not in {"NotImplementedError", "StopIteration"}:
                 self.add("exceptions.message", "no_message", node.lineno)
 
@@ -494,114 +368,3 @@ class _AstObserver:
             elif key in seen:
                 self.add("imports.names", "one_per_line", node.lineno)
             seen[key] = node.lineno
-
-
-def _branches(node: ast.If | ast.Try) -> list[ast.stmt]:
-    body = node.body + node.orelse
-    if isinstance(node, ast.Try):
-        body += node.finalbody + [s for h in node.handlers for s in h.body]
-    return body
-
-
-def _flatten(body: list[ast.stmt]) -> list[ast.stmt]:
-    """Statements of a block, looking through `if TYPE_CHECKING:` / `try:` wrappers."""
-    result: list[ast.stmt] = []
-    for statement in body:
-        if isinstance(statement, ast.If | ast.Try):
-            result.extend(_flatten(_branches(statement)))
-        else:
-            result.append(statement)
-    return result
-
-
-def annotation_nodes(tree: ast.Module) -> set[int]:
-    """ids of every node inside a parameter, return or variable annotation."""
-    roots: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg) and node.annotation is not None:
-            roots.append(node.annotation)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
-            roots.append(node.returns)
-        elif isinstance(node, ast.AnnAssign):
-            roots.append(node.annotation)
-    return {id(n) for root in roots for n in ast.walk(root)}
-
-
-def annotation_value(node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> str:
-    """ "full", "partial" or "none": how much of a signature carries type annotations."""
-    arguments = node.args
-    params = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
-    if method and params and params[0].arg in {"self", "cls", "mcs", "metacls"}:
-        params = params[1:]
-    params += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-    marks = [p.annotation is not None for p in params]
-    if node.name != "__init__" or node.returns is not None:
-        marks.append(node.returns is not None)
-    if not marks:
-        return "full"
-    if all(marks):
-        return "full"
-    return "partial" if any(marks) else "none"
-
-
-_GOOGLE = re.compile(r"^\s*(Args|Arguments|Returns|Yields|Raises|Parameters|Attributes):\s*$", re.M)
-_NUMPY = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Attributes)\s*\n\s*-{3,}\s*$", re.M)
-_REST = re.compile(r"^\s*:(param|parameter|arg|type|returns?|rtype|raises?)\b", re.M)
-
-
-def docstring_style(doc: str, has_parameters: bool) -> str | None:
-    """ "google", "numpy", "rest" or "plain" (a multi-line docstring of a function with
-    parameters that documents none of them); None when the docstring says nothing."""
-    if _NUMPY.search(doc):
-        return "numpy"
-    if _REST.search(doc):
-        return "rest"
-    if _GOOGLE.search(doc):
-        return "google"
-    if has_parameters and doc.count("\n") >= 2:
-        return "plain"
-    return None
-
-
-def _has_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    names = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
-    return any(n not in {"self", "cls"} for n in names)
-
-
-def _is_docstring(node: ast.stmt) -> bool:
-    return (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    )
-
-
-def _is_literal(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.Tuple | ast.List | ast.Set):
-        return bool(node.elts) and all(_is_literal(e) for e in node.elts)
-    if isinstance(node, ast.UnaryOp):
-        return _is_literal(node.operand)
-    return False
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _looks_like_class(name: str) -> bool:
-    last = name.rsplit(".", 1)[-1]
-    return bool(last) and last[0].isupper() and not last.isupper()
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return _dotted(node.func)
-    if isinstance(node, ast.Subscript):
-        return _dotted(node.value)
-    return ""

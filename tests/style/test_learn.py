@@ -1,22 +1,12 @@
 from __future__ import annotations
 
-import pytest
-
 from style import DeclaredConfig, observe_source, profile_from_observations
-from style.learn import wilson_lower
 from tests.style.conftest import TYPED_MODULE, typed_repo_files
 
 
 def learn(files: dict[str, str], declared: DeclaredConfig | None = None):  # type: ignore[no-untyped-def]
     observations = {path: observe_source(path, text) for path, text in files.items()}
     return profile_from_observations(observations, declared=declared)
-
-
-def test_wilson_lower_bound() -> None:
-    assert wilson_lower(0, 0) == 0.0
-    assert wilson_lower(30, 30) == pytest.approx(0.917, abs=0.001)
-    assert wilson_lower(15, 30) < 0.4
-    assert wilson_lower(10, 10) < wilson_lower(100, 100)
 
 
 def test_consistent_repository_commits_and_enforces(typed_files: dict[str, str]) -> None:

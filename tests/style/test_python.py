@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from style.python import Item, annotation_value, docstring_style, scan
+from style.items import Item
+from style.python import scan
+from style.python_ast import annotation_value, docstring_style
 
 
 def items(path: str, source: str, convention: str) -> list[tuple[str, int]]:

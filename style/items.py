@@ -1,0 +1,31 @@
+"""The evidence records every scanner produces: one `Item` per occurrence, one `Scan` per file."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One occurrence: `convention` shows `value` on 1-based `line` (`name` for naming).
+
+    `end` is the last line of a construct that spans several (a signature); a change to
+    any of its lines is a change to the occurrence.
+    """
+
+    convention: str
+    value: str
+    line: int
+    name: str = ""
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """All items of one file plus its line lengths (exempt lines left out)."""
+
+    items: tuple[Item, ...]
+    line_lengths: tuple[tuple[int, int], ...]  # (line, length)
+    tree: ast.Module | None
+    comment_lines: int = 0  # lines holding a comment (not shebangs, not pragmas)
