@@ -1,4 +1,9 @@
-"""Check new or changed lines against a profile: only enforced conventions, only changed lines."""
+"""Check new or changed lines against a profile.
+
+A line is flagged when it deviates from an *enforced* convention, or, in an edit, from
+a committed convention that nothing else in its file breaks. Only changed lines are
+looked at; a new file is looked at whole.
+"""
 
 from __future__ import annotations
 
@@ -191,7 +196,7 @@ def _touches(item: Item, changed: Collection[int]) -> bool:
 
 
 def _safe_path(raw: str) -> str:
-    path = raw.removeprefix("b/") if raw.startswith("b/") else raw
+    path = raw  # unidiff already dropped git's a/ and b/ prefixes
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or "\x00" in path or not path:
         raise StyleError(f"diff names a path outside the repository: {raw!r}")
