@@ -68,6 +68,11 @@ SEABORN_PINS = ("contourpy==1.1.0", "cycler==0.11.0", "fonttools==4.42.1",
                 "python-dateutil==2.8.2", "pytz==2023.3.post1", "scipy==1.11.2",
                 "six==1.16.0", "tzdata==2023.1")  # fmt: skip
 
+PYTEST7_PINS = ("attrs==23.1.0", "iniconfig==2.0.0", "packaging==23.1", "pluggy==0.13.1",
+                "py==1.11.0")  # fmt: skip
+PYTEST8_PINS = ("iniconfig==2.0.0", "packaging==23.1", "pluggy==1.3.0",
+                "exceptiongroup==1.1.3", "tomli==2.0.1")  # fmt: skip
+
 # instance_id -> how its environment is built (the README's install notes, the specs' pins)
 TASKS: dict[str, EnvSpec] = {
     "pallets__flask-5063": EnvSpec(requirements=("requirements/tests.txt",), packages=FLASK_PINS),
@@ -83,6 +88,21 @@ TASKS: dict[str, EnvSpec] = {
         f"sympy__sympy-{number}": EnvSpec(packages=("mpmath==1.3.0", "pytest==7.4.4"))
         for number in (20590, 21627, 22005, 23117, 24066)
     },
+    # pytest is both the project and its test runner; an archive has no git metadata.
+    **{
+        f"pytest-dev__pytest-{number}": EnvSpec(
+            packages=PYTEST8_PINS,
+            variables=(("SETUPTOOLS_SCM_PRETEND_VERSION", "8.0.0"),),
+        )
+        for number in (11143, 11148)
+    },
+    **{
+        f"pytest-dev__pytest-{number}": EnvSpec(
+            packages=PYTEST7_PINS,
+            variables=(("SETUPTOOLS_SCM_PRETEND_VERSION", "7.0.0"),),
+        )
+        for number in (8906, 9359)
+    },
     "pydata__xarray-4094": EnvSpec(
         packages=XARRAY_PINS,
         variables=(("SETUPTOOLS_SCM_PRETEND_VERSION", "0.15.2"),),
@@ -91,8 +111,6 @@ TASKS: dict[str, EnvSpec] = {
 # Tried or considered, with the reason they are not in TASKS.
 NOT_RUN = {
     "sympy__sympy-(others)": "not attempted in this run (the five run show the pattern)",
-    "pytest-dev__pytest-*": "setuptools_scm writes `_pytest/_version.py` only into the "
-    "install, so the workspace tree (first on PYTHONPATH) does not import",
     "astropy__astropy-14182": "C extensions must be compiled in the tree; not attempted",
     "other tasks": "written for Python ≤ 3.9 (see data README); not attempted in this run",
 }
