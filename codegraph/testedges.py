@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import PurePosixPath
 
 from codegraph.model import Edge, EdgeKind, FileFacts, Symbol, SymbolKind
@@ -24,6 +25,7 @@ _SETUP_HOOKS = ("setUp", "setUpClass", "setUpTestData", "asyncSetUp", "setup_met
 _FIXTURE_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z_]\w*)["']""")
 
 
+@cache
 def is_test_file(path: str) -> bool:
     """`test_*.py`, `*_test.py`, `conftest.py`, or under `tests/`, a top-level `test/`
     or `src/test/` (a package's own `test` module, like `django/test/`, is library code)."""
@@ -35,20 +37,27 @@ def is_test_file(path: str) -> bool:
     return "tests" in dirs or dirs[:1] == ("test",) or dirs[:2] == ("src", "test")
 
 
-def _is_test_class(symbol: Symbol, facts: FileFacts | None) -> bool:
+def _is_test_class(symbol: Symbol, bases: Iterable[str]) -> bool:
     if symbol.name.startswith("Test") or symbol.name.endswith(("Test", "Tests", "TestCase")):
         return True
-    if facts is None:
-        return False
-    return any(
-        ref.scope == symbol.id and "Test" in ref.name.rpartition(".")[2]
-        for ref in facts.references
-        if ref.kind is EdgeKind.INHERITS
-    )
+    return any("Test" in base.rpartition(".")[2] for base in bases)
+
+
+def _bases(facts: Mapping[str, FileFacts]) -> dict[str, list[str]]:
+    """class id -> base class expressions as written."""
+    bases: dict[str, list[str]] = defaultdict(list)
+    for file_facts in facts.values():
+        for ref in file_facts.references:
+            if ref.kind is EdgeKind.INHERITS:
+                bases[ref.scope].append(ref.name)
+    return bases
 
 
 def is_test_symbol(
-    symbol: Symbol, symbols: Mapping[str, Symbol], facts: Mapping[str, FileFacts]
+    symbol: Symbol,
+    symbols: Mapping[str, Symbol],
+    facts: Mapping[str, FileFacts],
+    bases: Mapping[str, list[str]] | None = None,
 ) -> bool:
     """True for a test function or test method (not for helpers and fixtures)."""
     if not symbol.name.startswith("test") or not is_test_file(symbol.path):
@@ -56,9 +65,29 @@ def is_test_symbol(
     if symbol.kind is SymbolKind.FUNCTION:
         return parent_id(symbol.id) == symbol.path
     if symbol.kind is SymbolKind.METHOD:
-        owner = symbols.get(parent_id(symbol.id) or "")
-        return owner is not None and _is_test_class(owner, facts.get(symbol.path))
+        owner_id = parent_id(symbol.id) or ""
+        owner = symbols.get(owner_id)
+        if owner is None:
+            return False
+        if bases is None:
+            bases = _bases({symbol.path: facts[symbol.path]} if symbol.path in facts else {})
+        return _is_test_class(owner, bases.get(owner_id, ()))
     return False
+
+
+def _ancestors(class_id: str, parents: Mapping[str, list[str]]) -> list[str]:
+    """Ids of the repository classes `class_id` derives from (bounded, cycle-safe)."""
+    found: list[str] = []
+    seen = {class_id}
+    frontier = list(parents.get(class_id, ()))
+    while frontier and len(seen) < 64:
+        current = frontier.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        found.append(current)
+        frontier.extend(parents.get(current, ()))
+    return found
 
 
 def _parameters(signature: str) -> list[str]:
@@ -120,12 +149,34 @@ def test_edges(
 ) -> list[Edge]:
     """TESTS edges from each test to the non-test symbols it exercises, sorted."""
     calls: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    parents: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
         if edge.kind is EdgeKind.CALLS and is_test_file(edge.source.partition("::")[0]):
             calls[edge.source].append((edge.target, edge.line))
+        elif edge.kind is EdgeKind.INHERITS:
+            parents[edge.source].append(edge.target)
     fixtures = _fixtures(symbols)
+    bases = _bases(facts)
+    # A class deriving, through repository classes, from a test base counts as its base
+    # does: `class Edit(Base)` with `class Base(TestCase)` elsewhere.
+    ancestry = {
+        class_id: _ancestors(class_id, parents)
+        for class_id in sorted(parents)
+        if is_test_file(class_id.partition("::")[0])
+    }
+    for class_id, ancestors in ancestry.items():
+        for ancestor in ancestors:
+            bases[class_id] = [*bases[class_id], ancestor.rpartition("::")[2]]
+            bases[class_id].extend(bases.get(ancestor, ()))
+    memo: dict[str, list[tuple[str, int]]] = {}
 
     def helpers(symbol_id: str) -> list[tuple[str, int]]:
+        found = memo.get(symbol_id)
+        if found is None:
+            found = memo[symbol_id] = _helpers(symbol_id)
+        return found
+
+    def _helpers(symbol_id: str) -> list[tuple[str, int]]:
         """What a test-file function leads to: its calls, its fixtures, its class hooks."""
         symbol = symbols.get(symbol_id)
         steps = list(calls.get(symbol_id, ()))
@@ -150,7 +201,7 @@ def test_edges(
     result: list[Edge] = []
     for test_id in sorted(symbols):
         test = symbols[test_id]
-        if not is_test_symbol(test, symbols, facts):
+        if not is_test_symbol(test, symbols, facts, bases):
             continue
         reached: dict[str, int] = {}
         frontier = [(target, line) for target, line in helpers(test_id)]

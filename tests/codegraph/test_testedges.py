@@ -128,3 +128,21 @@ def test_test_file_and_symbol_rules():
     assert not testedges.is_test_file("pkg/contest.py")
     assert testedges.is_test_file("test/unit/x.py")
     assert not testedges.is_test_file("django/test/testcases.py")
+
+
+def test_test_classes_are_found_through_repository_base_classes(make_repo):
+    root = make_repo(
+        {
+            **LIB,
+            "tests/base.py": "import unittest\nclass Base(unittest.TestCase):\n    pass\n",
+            "tests/test_edit.py": (
+                "from lib.core import render\n"
+                "from tests.base import Base\n"
+                "class Edit(Base):\n"
+                "    def test_render(self):\n"
+                "        render(1)\n"
+            ),
+        }
+    )
+    _, pairs = _tests_of(root)
+    assert pairs == {"tests/test_edit.py::Edit.test_render": {"lib/core.py::render"}}
