@@ -53,6 +53,13 @@ def resolve_file(table: SymbolTable, facts: FileFacts) -> Resolution:
     return _Resolver(table, facts).run()
 
 
+def _fallback(table: SymbolTable, member: str) -> bool:
+    """A variable that shares its name with an import is its fallback (`except
+    ImportError: json = None`): the import says more about what the name holds."""
+    symbol = table.symbols.get(member)
+    return symbol is not None and symbol.kind is SymbolKind.VARIABLE
+
+
 class _Resolver:
     def __init__(self, table: SymbolTable, facts: FileFacts) -> None:
         self.table = table
@@ -256,13 +263,13 @@ class _Resolver:
         table = self.table
         index = table.file(path)
         member = table.members.get(scope, {}).get(name)
-        if member is not None:
+        imports = index.imports.get((scope, name))
+        if member is not None and not (imports and _fallback(table, member)):
             return ("sym", member)
         types = index.bindings.get((scope, name))
         if types:
             # A typed local shadows everything outside, even when its type is unknown.
             return self.instance_of(path, scope, types, depth) or ("?", name)
-        imports = index.imports.get((scope, name))
         if imports:
             return self.modules.import_value(
                 imports[-1].module, imports[-1].name, imports[-1].alias

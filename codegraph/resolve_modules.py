@@ -7,6 +7,7 @@ every update clears.
 
 from __future__ import annotations
 
+from codegraph.model import SymbolKind
 from codegraph.resolve_python import is_stdlib
 from codegraph.resolve_table import SymbolTable
 
@@ -24,6 +25,10 @@ class ModuleResolver:
     def __init__(self, table: SymbolTable, python: bool) -> None:
         self.table = table
         self.python = python
+
+    def is_variable(self, symbol_id: str) -> bool:
+        symbol = self.table.symbols.get(symbol_id)
+        return symbol is not None and symbol.kind is SymbolKind.VARIABLE
 
     def package_member(self, module: str, name: str, skip: str = "") -> Value | None:
         found = {
@@ -157,9 +162,9 @@ class ModuleResolver:
                 return None
         index = self.table.file(path)
         member = self.table.members.get(path, {}).get(name)
-        if member is not None:
-            return ("sym", member)
         imports = index.imports.get((path, name))
+        if member is not None and not (imports and self.is_variable(member)):
+            return ("sym", member)
         if imports:
             imp = imports[-1]
             if imp.name is None:

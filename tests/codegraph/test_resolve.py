@@ -508,3 +508,19 @@ def test_super_beyond_repository_bases_and_object_dunders_are_external(make_repo
     _, res = resolve_repo(root)
     assert res["m.py"].unresolved == ()
     assert res["m.py"].external == 3
+
+
+def test_an_import_wins_over_its_fallback_variable(make_repo):
+    root = make_repo(
+        {
+            "compat.py": (
+                "try:\n    import simplejson as json\nexcept ImportError:\n    json = None\n"
+                "from helpers import tool\nif tool is None:\n    tool = None\n"
+            ),
+            "helpers.py": "def tool():\n    pass\n",
+            "main.py": "from compat import json, tool\ndef f():\n    json.dumps(1)\n    tool()\n",
+        }
+    )
+    _, res = resolve_repo(root)
+    assert edges_of(res, CALLS) == {("main.py::f", "helpers.py::tool")}
+    assert (res["main.py"].external, res["main.py"].unresolved) == (1, ())
