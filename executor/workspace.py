@@ -24,6 +24,8 @@ from types import TracebackType
 
 from executor.errors import WorkspaceError
 from executor.patching import apply_patch, git_env
+from executor.sandbox._owner import hand_over
+from executor.sandbox.bwrap import NOBODY
 
 _PREFIX = "ws-"
 _MAX_REV_CHARS = 256
@@ -115,6 +117,10 @@ def create_workspace(
         _checkout(workspace.path, objects, commit)
         if include_worktree:
             workspace.revision = _copy_worktree(repo, workspace.path, commit)
+        if os.geteuid() == 0:
+            # Owned by the sandbox user from the start, a run only lends the top directory
+            # and files written since (by patches), not the whole tree twice every run.
+            hand_over(workspace.path, NOBODY, NOBODY, keep_top=True)
     except BaseException:
         workspace.cleanup()
         raise

@@ -18,18 +18,20 @@ from executor.errors import SandboxError
 Owners = dict[str, tuple[int, int]]
 
 
-def hand_over(workdir: Path, uid: int, gid: int) -> Owners:
+def hand_over(workdir: Path, uid: int, gid: int, *, keep_top: bool = False) -> Owners:
     """Make the tree (except `.git`) owned by `uid`/`gid`; returns who owned what before.
 
     Symlinks are changed themselves, never followed; hard-linked files are skipped, since
-    changing their owner would change a file somewhere else.
+    changing their owner would change a file somewhere else. `keep_top` leaves `workdir`
+    itself alone (git trusts a work tree by the owner of its top directory).
     """
     before: Owners = {}
-    for path in _entries(workdir):
-        info = _lstat(path)
-        if info is None or (info.st_uid, info.st_gid) == (uid, gid) or _shared(info):
+    for path, info in _entries(workdir):
+        if (info.st_uid, info.st_gid) == (uid, gid) or _shared(info):
             continue
-        before[str(path)] = (info.st_uid, info.st_gid)
+        if keep_top and path == str(workdir):
+            continue
+        before[path] = (info.st_uid, info.st_gid)
         _chown(path, uid, gid)
     return before
 
@@ -42,21 +44,40 @@ def give_back(workdir: Path, before: Owners, uid: int) -> None:
         if info is None:
             return
         top = (info.st_uid, info.st_gid)
-    for path in _entries(workdir):
-        info = _lstat(path)
-        if info is None or info.st_uid != uid or _shared(info):
+    for path, info in _entries(workdir):
+        if info.st_uid != uid or _shared(info):
             continue
-        owner = before.get(str(path), top)
-        _chown(path, *owner)
+        owner = before.get(path, top)
+        if owner != (info.st_uid, info.st_gid):
+            _chown(path, *owner)
 
 
-def _entries(workdir: Path) -> Iterator[Path]:
-    yield workdir
-    for top, dirs, files in os.walk(workdir):
-        if Path(top) == workdir and ".git" in dirs:
-            dirs.remove(".git")
-        for name in (*dirs, *files):
-            yield Path(top, name)
+def _entries(workdir: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every entry below `workdir` (and itself) with its lstat, `.git` left out."""
+    top = _lstat(workdir)
+    if top is None:
+        return
+    yield str(workdir), top
+    pending = [str(workdir)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                found = list(listing)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise SandboxError(f"cannot list {directory}: {exc.strerror}") from exc
+        for entry in found:
+            if directory == str(workdir) and entry.name == ".git":
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            yield entry.path, info
+            if stat.S_ISDIR(info.st_mode):
+                pending.append(entry.path)
 
 
 def _shared(info: os.stat_result) -> bool:
@@ -72,7 +93,7 @@ def _lstat(path: Path) -> os.stat_result | None:
         raise SandboxError(f"cannot read the owner of {path}: {exc.strerror}") from exc
 
 
-def _chown(path: Path, uid: int, gid: int) -> None:
+def _chown(path: str, uid: int, gid: int) -> None:
     try:
         os.chown(path, uid, gid, follow_symlinks=False)
     except FileNotFoundError:

@@ -176,3 +176,13 @@ def test_root_must_belong_to_this_user(make_repo: MakeRepo, tmp_path: Path) -> N
     os.symlink(target, tmp_path / "ws")
     with pytest.raises(WorkspaceError, match="not a directory owned"):
         create_workspace(repo, root=tmp_path / "ws")
+
+
+def test_as_root_the_tree_belongs_to_the_sandbox_user(make_repo: MakeRepo, tmp_path: Path) -> None:
+    repo = make_repo({"pkg/m.py": "x = 1\n"})
+    with create_workspace(repo, root=tmp_path / "ws") as ws:
+        expected = 65534 if os.geteuid() == 0 else os.getuid()
+        assert (ws.path / "pkg").stat().st_uid == (ws.path / "pkg/m.py").stat().st_uid == expected
+        assert ws.path.stat().st_uid == (ws.path / ".git").stat().st_uid == os.getuid()
+        assert ws.apply(PATCH.replace("m.py", "pkg/m.py")) == ["pkg/m.py"]
+        assert git(ws.path, "status", "--porcelain") == " M pkg/m.py\n"

@@ -44,3 +44,10 @@ def test_round_trip_restores_owners_and_skips_git_links_and_hard_links(tmp_path:
     after = owners(tree)
     assert after == {**before, "pkg/made.txt": 0}
     assert outside.stat().st_uid == 0
+
+
+def test_keep_top_leaves_the_top_directory_alone(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    lent = hand_over(tmp_path, 65534, 65534, keep_top=True)
+    assert list(lent) == [str(tmp_path / "a.txt")]
+    assert tmp_path.stat().st_uid == 0 and (tmp_path / "a.txt").stat().st_uid == 65534
