@@ -195,8 +195,9 @@ def _unquote(text: str) -> str:
         char = body[index]
         if char == "\\" and index + 1 < len(body):
             nxt = body[index + 1]
-            if nxt in "01234567" and index + 3 < len(body) + 1:
-                raw.append(int(body[index + 1 : index + 4], 8) & 0xFF)
+            digits = body[index + 1 : index + 4]
+            if len(digits) == 3 and all(d in "01234567" for d in digits):
+                raw.append(int(digits, 8) & 0xFF)
                 index += 4
                 continue
             raw += _ESCAPES.get(nxt, nxt).encode()
@@ -266,9 +267,19 @@ def apply_patch(tree: Path, patch: str, *, allow_symlinks: bool = True) -> list[
         check_path(tree, path)
     for change in changes:
         paths.update(p for p in (change.old_path, change.new_path) if p is not None)
+    _check_git_symlinks(tree, patch, changes)
     _git_apply(tree, patch, "--check")
     _git_apply(tree, patch)
     return sorted(paths)
+
+
+def _check_git_symlinks(tree: Path, patch: str, changes: list[FileChange]) -> None:
+    """Every symlink git would create must be one whose target was checked above."""
+    checked = {c.new_path for c in changes if c.new_mode == SYMLINK_MODE}
+    for line in _git_apply(tree, patch, "--summary").splitlines():
+        _, marker, path = line.partition(f" {SYMLINK_MODE} ")
+        if marker and _unquote(path) not in checked:
+            raise PatchError(f"patch creates a symlink that could not be checked: {path}")
 
 
 def _git_apply(tree: Path, patch: str, *options: str) -> str:

@@ -175,3 +175,8 @@ def test_binary_and_oversized_patches_are_rejected(make_repo: MakeRepo) -> None:
         apply_patch(repo, new_file_patch("big.txt", "x" * (MAX_PATCH_BYTES + 1)))
     with pytest.raises(PatchError, match="NUL"):
         apply_patch(repo, new_file_patch("n.txt", "a\0b"))
+
+
+def test_bad_octal_escapes_are_kept_literally() -> None:
+    patch = 'diff --git "a/x\\18" "b/x\\18"\n--- "a/x\\18"\n+++ "b/x\\18"\n@@ -1 +1 @@\n-a\n+b\n'
+    assert parse_patch(patch) == [FileChange("x18", "x18")]
