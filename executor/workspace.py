@@ -72,8 +72,10 @@ class Workspace:
     def diff(self) -> str:
         """Everything that differs from `revision`, untracked files included, as a diff."""
         self._check_alive()
-        _git(self.path, "add", "-A")
-        return _git(self.path, "diff", "--cached", "--no-color", "--no-ext-diff", self.revision)
+        _git(self.path, "add", "-A", own=True)
+        return _git(
+            self.path, "diff", "--cached", "--no-color", "--no-ext-diff", self.revision, own=True
+        )
 
     def cleanup(self) -> None:
         """Remove the workspace; safe to call more than once."""
@@ -116,7 +118,8 @@ def create_workspace(
     try:
         _checkout(workspace.path, objects, commit)
         if include_worktree:
-            workspace.revision = _copy_worktree(repo, workspace.path, commit)
+            top = Path(_git(repo, "rev-parse", "--show-toplevel").strip())
+            workspace.revision = _copy_worktree(top, workspace.path, commit)
         if os.geteuid() == 0:
             # Owned by the sandbox user from the start, a run only lends the top directory
             # and files written since (by patches), not the whole tree twice every run.
@@ -209,10 +212,10 @@ def _lock(home: Path) -> int:
 
 
 def _checkout(tree: Path, objects: str, commit: str) -> None:
-    _git(tree.parent, "-c", "init.defaultBranch=main", "init", "-q", str(tree))
+    _git(tree.parent, "-c", "init.defaultBranch=main", "init", "-q", str(tree), own=True)
     (tree / ".git" / "objects" / "info" / "alternates").write_text(objects + "\n")
-    _git(tree, "read-tree", "-u", "--reset", commit)
-    _git(tree, "update-ref", "HEAD", commit)
+    _git(tree, "read-tree", "-u", "--reset", commit, own=True)
+    _git(tree, "update-ref", "HEAD", commit, own=True)
 
 
 def _copy_worktree(repo: Path, tree: Path, commit: str) -> str:
@@ -222,16 +225,15 @@ def _copy_worktree(repo: Path, tree: Path, commit: str) -> str:
         commit, "--",
     )  # fmt: skip
     if changes.strip():
-        _git(tree, "apply", "--binary", "--whitespace=nowarn", stdin=changes)
+        _git(tree, "apply", "--binary", "--whitespace=nowarn", stdin=changes, own=True)
     untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z")
     for rel in filter(None, untracked.split("\0")):
         _copy_entry(repo / rel, tree / rel)
-    _git(tree, "add", "-A")
-    status = _git(tree, "status", "--porcelain")
-    if not status.strip():
+    _git(tree, "add", "-A", own=True)
+    if not _git(tree, "status", "--porcelain", own=True).strip():
         return commit
-    _git(tree, "commit", "-q", "--no-verify", "-m", "working tree")
-    return _git(tree, "rev-parse", "HEAD").strip()
+    _git(tree, "commit", "-q", "--no-verify", "-m", "working tree", own=True)
+    return _git(tree, "rev-parse", "HEAD", own=True).strip()
 
 
 def _copy_entry(source: Path, target: Path) -> None:
@@ -243,9 +245,9 @@ def _copy_entry(source: Path, target: Path) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
-    # Only our own trees are declared safe: the sandbox user owns their files.
-    own = _PREFIX in str(cwd)
+def _git(cwd: Path, *args: str, stdin: str | None = None, own: bool = False) -> str:
+    # Only our own trees are declared safe (the sandbox user owns their files); the
+    # user's repository keeps git's ownership check.
     argv = ["git", *(["-c", f"safe.directory={cwd}"] if own else []), *args]
     try:
         done = subprocess.run(

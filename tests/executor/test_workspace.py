@@ -186,3 +186,17 @@ def test_as_root_the_tree_belongs_to_the_sandbox_user(make_repo: MakeRepo, tmp_p
         assert ws.path.stat().st_uid == (ws.path / ".git").stat().st_uid == os.getuid()
         assert ws.apply(PATCH.replace("m.py", "pkg/m.py")) == ["pkg/m.py"]
         assert git(ws.path, "status", "--porcelain") == " M pkg/m.py\n"
+
+
+def test_worktree_from_a_subdirectory_and_a_bare_repository(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    repo = make_repo({"pkg/m.py": "x = 1\n"})
+    write_files(repo, {"top.txt": "untracked at the top\n", "pkg/m.py": "x = 2\n"})
+    with create_workspace(repo / "pkg", include_worktree=True, root=tmp_path / "ws") as ws:
+        assert (ws.path / "top.txt").read_text() == "untracked at the top\n"
+        assert (ws.path / "pkg/m.py").read_text() == "x = 2\n"
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    with create_workspace(bare, root=tmp_path / "ws") as ws:
+        assert (ws.path / "pkg/m.py").read_text() == "x = 1\n"
