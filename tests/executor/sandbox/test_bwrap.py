@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,14 @@ def test_the_tree_is_lent_for_the_run_and_given_back(bwrap: BwrapSandbox, tmp_pa
     assert result.stdout.split() == [inside, inside]
     assert (tree / "mine.txt").stat().st_uid == 1234
     assert tree.stat().st_uid == (tree / "new.txt").stat().st_uid == os.getuid()
+
+
+def test_concurrent_runs_keep_their_own_output(bwrap: BwrapSandbox, tmp_path: Path) -> None:
+    def one(n: int) -> str:
+        workdir = tmp_path / str(n)
+        workdir.mkdir()
+        env = {"PATH": "/usr/bin:/bin", "N": str(n)}
+        return bwrap.run(["sh", "-c", "sleep 0.2; echo $N"], workdir, FAST, env=env).stdout
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(one, range(4))) == ["0\n", "1\n", "2\n", "3\n"]
