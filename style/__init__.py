@@ -14,6 +14,7 @@ from style.model import (
     StyleProfile,
 )
 from style.observe import observe_source
+from style.paths import is_skipped as skip_reason
 from style.profile import learn_profile
 from style.render import render_profile
 
@@ -33,4 +34,5 @@ __all__ = [
     "profile_from_observations",
     "read_declared",
     "render_profile",
+    "skip_reason",
 ]

@@ -56,7 +56,11 @@ def is_cli_module(path: str) -> bool:
 
 
 def is_skipped(path: str) -> str | None:
-    """Why a file says nothing about the authors' style (vendored, generated), or None."""
+    """Why a file says nothing about the authors' style, or None when it does.
+
+    "vendored", "test data" (inputs a test suite feeds the code, often deliberately
+    off-style), "generated" or "documentation". Such files neither vote nor get checked.
+    """
     if _VENDORED.search(path):
         return "vendored"
     if _TEST_DATA.search(path):
