@@ -142,6 +142,9 @@ def run_bounded(
             preexec_fn=preexec(limits) if limiter is None else None,
             process_group=0,
             pass_fds=tuple(spawn.pass_fds),
+            # Files a run creates (a virtualenv built in one run, read-only in the next)
+            # stay readable by the sandbox user after ownership goes back to the host.
+            umask=0o022,
         )
     except OSError as exc:
         raise SandboxError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc

@@ -164,3 +164,20 @@ def test_concurrent_runs_keep_their_own_output(bwrap: BwrapSandbox, tmp_path: Pa
 
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(one, range(4))) == ["0\n", "1\n", "2\n", "3\n"]
+
+
+def test_files_made_in_one_run_are_readable_in_the_next(
+    bwrap: BwrapSandbox, tmp_path: Path
+) -> None:
+    old_umask = os.umask(0o077)
+    try:
+        made = bwrap.run(["sh", "-c", "mkdir -p venv/lib && echo ok > venv/lib/m"], tmp_path, FAST)
+    finally:
+        os.umask(old_umask)
+    assert made.ok, made.stderr
+    other = tmp_path / "other"
+    other.mkdir()
+    read = bwrap.run(
+        ["cat", str(tmp_path / "venv/lib/m")], other, FAST, ro_binds=[tmp_path / "venv"]
+    )
+    assert read.stdout == "ok\n", read.stderr
