@@ -46,6 +46,7 @@ class Tally:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    window_alarms: list[dict[str, Any]] = field(default_factory=list)
     kept: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def timed(self, phase: str, started: float, now: float) -> None:
@@ -77,6 +78,7 @@ _COUNTERS = (
     "base_flags",
     "base_detected",
 )
+_EXAMPLES = ("alarms", "window_alarms", "misses", "wrong")
 _INTEGERS = (
     "files",
     "excluded",
@@ -97,7 +99,7 @@ def merge(name: str, tallies: Iterable[Tally]) -> Tally:
             total.seconds[phase] = total.seconds.get(phase, 0.0) + spent
         for integer in _INTEGERS:
             setattr(total, integer, getattr(total, integer) + getattr(tally, integer))
-        for kind in ("alarms", "misses", "wrong"):
+        for kind in _EXAMPLES:
             for record in getattr(tally, kind):
                 getattr(total, kind).append({"project": tally.name, **record})
     return total
@@ -168,5 +170,5 @@ def summary(tally: Tally) -> dict[str, Any]:
             for i in injectors
         },
         "seconds": {k: round(v, 2) for k, v in sorted(tally.seconds.items())},
-        "examples": {"alarms": tally.alarms, "misses": tally.misses, "wrong": tally.wrong},
+        "examples": {kind: getattr(tally, kind) for kind in _EXAMPLES},
     }

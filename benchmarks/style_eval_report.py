@@ -123,17 +123,26 @@ def _pick(records: Sequence[Mapping[str, Any]], key: str) -> list[Mapping[str, A
     return [record for name in sorted(groups) for record in groups[name]]
 
 
+def _alarm_line(alarm: Mapping[str, Any]) -> str:
+    return (
+        f"- {alarm['project']} `{alarm['path']}:{alarm['line']}` `{alarm['convention']}`"
+        f" (expected {alarm['expected'] or '?'}, found {alarm['found'] or '?'}):"
+        f" `{alarm['text']}`"
+    )
+
+
 def _examples(overall: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     alarms = _pick(overall["examples"]["alarms"], "convention")
     if alarms:
         lines += ["", "False alarms on unmodified files (examples; all in the JSON):", ""]
         for alarm in alarms:
-            lines.append(
-                f"- {alarm['project']} `{alarm['path']}:{alarm['line']}` `{alarm['convention']}`"
-                f" (expected {alarm['expected'] or '?'}, found {alarm['found'] or '?'}):"
-                f" `{alarm['text']}`"
-            )
+            lines.append(_alarm_line(alarm))
+    in_window = _pick(overall["examples"].get("window_alarms", []), "convention")
+    if in_window:
+        lines += ["", "False alarms inside a random 20-line window of an unmodified file:", ""]
+        for alarm in in_window:
+            lines.append(_alarm_line(alarm))
     misses = _pick(overall["examples"]["misses"], "injector")
     if misses:
         lines += ["", "Injected deviations not reported:", ""]

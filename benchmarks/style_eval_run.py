@@ -200,6 +200,8 @@ def _check_unmodified(
         tally.window_flagged_files += 1
         for name in sorted({f.convention for f in in_window}):
             tally.window_findings[name] += 1
+        for finding in in_window:
+            tally.example("window_alarms", finding.convention, _alarm(finding, source))
     return findings
 
 
