@@ -14,7 +14,7 @@ import pathspec
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
-from style.conventions import FILE_LEVEL, deviation, enforceable, value_phrase
+from style.conventions import FILE_LEVEL, SITUATIONAL, deviation, enforceable, value_phrase
 from style.errors import StyleError
 from style.fixes import optional_fixes, parse_quietly, quote_fixes
 from style.imports import import_fixes
@@ -144,7 +144,10 @@ def _local_consistency(
     return {
         name
         for name in {i.convention for i in items}
-        if name not in broken and name not in FILE_LEVEL and _committed(profile, name, path)
+        if name not in broken
+        and name not in FILE_LEVEL
+        and name not in SITUATIONAL
+        and _committed(profile, name, path)
     }
 
 
