@@ -305,7 +305,10 @@ class _AstObserver:
         elif isinstance(node, ast.Call):
             self._call(node)
         elif isinstance(node, ast.ExceptHandler):
-            self.add("exceptions.bare", "bare" if node.type is None else "typed", node.lineno)
+            # `except: ...; raise` cleans up and re-raises: nothing is swallowed
+            reraises = bool(node.body) and _is_reraise(node.body[-1])
+            if not (node.type is None and reraises):
+                self.add("exceptions.bare", "bare" if node.type is None else "typed", node.lineno)
         elif isinstance(node, ast.Raise) and node.exc is not None:
             self._raise(node)
         elif isinstance(node, ast.ImportFrom):
@@ -368,3 +371,7 @@ class _AstObserver:
             elif key in seen:
                 self.add("imports.names", "one_per_line", node.lineno)
             seen[key] = node.lineno
+
+
+def _is_reraise(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Raise) and statement.exc is None

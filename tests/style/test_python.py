@@ -228,6 +228,11 @@ def test_exception_style() -> None:
     except OSError as exc:
         raise RuntimeError("failed") from exc
     raise NotImplementedError
+    try:
+        pass
+    except:
+        cleanup()
+        raise
 """
     assert items("pkg/m.py", source, "exceptions.bare") == [("bare", 4), ("typed", 8)]
     assert items("pkg/m.py", source, "exceptions.message") == [("no_message", 5), ("message", 9)]
