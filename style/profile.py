@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from style.declared import read_declared
@@ -14,6 +16,9 @@ from style.observe import MAX_SOURCE_CHARS, observe_source
 from style.paths import is_skipped, language_of
 
 MAX_FILES = 50_000
+MAX_WORKERS = 4
+PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
+_CHUNK = 64
 
 
 def discover(root: Path) -> list[str]:
@@ -55,15 +60,36 @@ def _git_files(root: Path) -> list[str] | None:
     return None if listed is None else [p for p in listed.split("\0") if p]
 
 
-def observe_files(root: Path, files: Sequence[str]) -> dict[str, Observations]:
-    """Observations of each readable file; unreadable or oversized files are skipped."""
+def observe_files(
+    root: Path, files: Sequence[str], *, workers: int | None = None
+) -> dict[str, Observations]:
+    """Observations of each readable file; unreadable or oversized files are skipped.
+
+    Large repositories are observed by a pool of processes (`workers`, default: one per
+    CPU up to `MAX_WORKERS`); parsing is pure CPU work, so this scales with cores.
+    """
     base = root.resolve()
-    observed: dict[str, Observations] = {}
+    relative: list[str] = []
     for rel in files:
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts:
             raise StyleError(f"{rel!r} is not a path inside the repository")
-        target = base / rel
+        relative.append(pure.as_posix())
+    count = workers if workers is not None else min(MAX_WORKERS, os.cpu_count() or 1)
+    if count > 1 and len(relative) >= PARALLEL_FROM:
+        chunks = [relative[i : i + _CHUNK] for i in range(0, len(relative), _CHUNK)]
+        observed: dict[str, Observations] = {}
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            for part in pool.map(_observe_chunk, [str(base)] * len(chunks), chunks):
+                observed.update(part)
+        return observed
+    return _observe_chunk(str(base), relative)
+
+
+def _observe_chunk(base: str, paths: list[str]) -> dict[str, Observations]:
+    observed: dict[str, Observations] = {}
+    for rel in paths:
+        target = Path(base) / rel
         try:
             if target.is_symlink() or not target.is_file():
                 continue
@@ -72,7 +98,7 @@ def observe_files(root: Path, files: Sequence[str]) -> dict[str, Observations]:
             source = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        observed[pure.as_posix()] = observe_source(pure.as_posix(), source)
+        observed[rel] = observe_source(rel, source)
     return observed
 
 

@@ -63,3 +63,14 @@ def test_unreadable_and_symlinked_files_are_skipped(tmp_path: Path) -> None:
 def test_not_a_directory(tmp_path: Path) -> None:
     with pytest.raises(StyleError, match="is not a directory"):
         discover(tmp_path / "nope")
+
+
+def test_parallel_observation_equals_serial(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = typed_repo_files(40)
+    root = make_repo(files)
+    paths = sorted(files)
+    serial = observe_files(root, paths, workers=1)
+    monkeypatch.setattr("style.profile.PARALLEL_FROM", 1)
+    assert observe_files(root, paths, workers=2) == serial
