@@ -160,8 +160,13 @@ class Index:
         for path in self._facts:
             if path not in self._encoded_resolved:
                 self._encoded_resolved[path] = store.encode_resolved(self._resolved[path])
+        self._fill_tallies()
+        tallies = {
+            path: (t.edges, (t.resolved, t.unresolved_rated, t.unresolved, t.external))
+            for path, t in self._tallies.items()
+        }
         facts_part = store.FactsPart(
-            self._generation, dict(self._encoded_facts), dict(self._encoded_resolved)
+            self._generation, dict(self._encoded_facts), dict(self._encoded_resolved), tallies
         )
         store.save(self.data_dir, self._graph_part(), facts_part)
 
@@ -173,6 +178,9 @@ class Index:
         part = store.load_facts(self.data_dir, self._generation)
         self._encoded_facts = part.facts
         self._encoded_resolved = part.resolved
+        for path, (edges, counts) in part.tallies.items():
+            self._counts.setdefault(path, counts)
+            self._tallies.setdefault(path, Tally(edges, *counts))
 
     def _load_live(self) -> None:
         if self._facts is not None:
@@ -302,6 +310,16 @@ class Index:
             stats=self.stats.as_dict(),
         )
 
+    def _fill_tallies(self) -> None:
+        facts = self.facts
+        for path in facts.keys() - self._tallies.keys():
+            counts = self._counts.get(path)
+            if counts is None:
+                counts = self._counts[path] = count_resolution(self._resolution(path))
+            self._tallies[path] = Tally.of(self.graph, facts[path], counts)
+        for path in self._tallies.keys() - facts.keys():
+            del self._tallies[path]
+
     def _stats(
         self, *, parsed: int, reused: int, reresolved: int, seconds: dict[str, float]
     ) -> IndexStats:
@@ -317,13 +335,7 @@ class Index:
                 seconds=rounded(seconds),
             )
         facts = self.facts
-        for path in facts.keys() - self._tallies.keys():
-            counts = self._counts.get(path)
-            if counts is None:
-                counts = self._counts[path] = count_resolution(self._resolution(path))
-            self._tallies[path] = Tally.of(self.graph, facts[path], counts)
-        for path in self._tallies.keys() - facts.keys():
-            del self._tallies[path]
+        self._fill_tallies()
         return combine(
             self._tallies.values(),
             files=len(facts),

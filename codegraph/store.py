@@ -20,7 +20,7 @@ import pickle
 import secrets
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
@@ -37,6 +37,9 @@ DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
 
 # Code whose output the store caches: changing any of it changes the fingerprint.
 _FINGERPRINTED = ("model.py", "discover.py", "resolve.py", "testedges.py", "store.py")
+
+# (edges per kind, (rated resolved, rated unresolved, unresolved, external))
+TallyRow = tuple[dict[str, int], tuple[int, int, int, int]]
 
 # (source index, target index, kind, lines) into `GraphPart.symbols`
 EdgeRow = tuple[int, int, str, tuple[int, ...]]  # kind: an `EdgeKind` value
@@ -73,6 +76,9 @@ class FactsPart:
     generation: str
     facts: dict[str, bytes]
     resolved: dict[str, bytes]
+    # Per file: its outgoing edges per kind and its resolution counts, so that the stats
+    # after an update recount only the files it touched (see `codegraph.stats.Tally`).
+    tallies: dict[str, TallyRow] = field(default_factory=dict)
 
 
 def data_dir_for(root: Path, data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -111,9 +117,8 @@ def save(directory: Path, graph: GraphPart, facts: FactsPart | None) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if facts is not None:
-            _write(
-                directory / FACTS_FILE, (_header(facts.generation), (facts.facts, facts.resolved))
-            )
+            rows = (facts.facts, facts.resolved, facts.tallies)
+            _write(directory / FACTS_FILE, (_header(facts.generation), rows))
         _write(directory / GRAPH_FILE, (_header(graph.generation), _graph_rows(graph)))
     except OSError as exc:
         raise IndexStoreError(f"cannot write the index to {directory}: {exc}") from exc
@@ -142,12 +147,12 @@ def load_facts(directory: Path, generation: str) -> FactsPart:
     if found != generation:
         raise IndexStoreError(f"the index in {directory} is inconsistent (half-written)")
     try:
-        facts, resolved = rows
-        if not isinstance(facts, dict) or not isinstance(resolved, dict):
+        facts, resolved, tallies = rows
+        if not all(isinstance(part, dict) for part in rows):
             raise TypeError("not a mapping")
     except (TypeError, ValueError) as exc:
         raise IndexStoreError(f"the index in {directory} is corrupt ({exc})") from exc
-    return FactsPart(generation=generation, facts=facts, resolved=resolved)
+    return FactsPart(generation, facts, resolved, tallies)
 
 
 def _header(generation: str) -> tuple[str, str]:

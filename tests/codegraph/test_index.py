@@ -207,6 +207,20 @@ def test_update_in_a_running_process_matches_a_cold_build(
             index.update([escape])
 
 
+def test_update_after_a_warm_start_reuses_the_stored_figures(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    root = make_repo(FILES)
+    build_index(root)
+    index = load_index(root)
+    write_files(root, {"pkg/service.py": "# moved down\n" + FILES["pkg/service.py"]})
+    stats = index.update(["pkg/service.py"])
+    assert (stats.parsed, stats.reresolved) == (1, 1)
+    # Only the edited file's resolution was decoded or computed, not every file's.
+    assert set(index._resolved) == {"pkg/service.py"}
+    _assert_same_as_cold(index, root, tmp_path)
+
+
 def test_update_applies_the_path_rules(make_repo: MakeRepo) -> None:
     root = make_repo(FILES)
     index = build_index(root)

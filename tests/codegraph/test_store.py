@@ -96,6 +96,7 @@ def test_both_parts_round_trip(tmp_path: Path) -> None:
         "g1",
         {"pkg/m.py": store.encode_facts(FACTS)},
         {"pkg/m.py": store.encode_resolved(RESOLUTION)},
+        {"pkg/m.py": ({"contains": 2, "inherits": 1}, (1, 0, 1, 1))},
     )
     store.save(tmp_path, _graph_part(), facts_part)
     loaded = store.load_graph(tmp_path)
@@ -103,6 +104,7 @@ def test_both_parts_round_trip(tmp_path: Path) -> None:
     again = store.load_facts(tmp_path, loaded.generation)
     assert store.decode_facts(again.facts["pkg/m.py"]) == FACTS
     assert store.decode_resolved(again.resolved["pkg/m.py"]) == RESOLUTION
+    assert again.tallies == facts_part.tallies
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.pickle", "graph.pickle"]
 
 
