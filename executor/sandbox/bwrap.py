@@ -169,8 +169,16 @@ def python_home() -> Path | None:
 
 
 def _child_started(status_read: int) -> bool:
+    """Whether bwrap reported a started child; bwrap has exited, so never wait for more."""
+    os.set_blocking(status_read, False)
     chunks = []
-    while chunk := os.read(status_read, 65536):
+    while True:
+        try:
+            chunk = os.read(status_read, 65536)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
         chunks.append(chunk)
     for line in b"".join(chunks).decode("utf-8", "replace").splitlines():
         try:
