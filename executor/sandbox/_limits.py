@@ -131,6 +131,8 @@ def run_bounded(
 ) -> RunResult:
     """Start `spawn`, capture capped output, kill its process group at the deadline."""
     validate_limits(limits)
+    if any("\0" in arg for arg in spawn.argv):
+        raise SandboxError("command arguments must not contain NUL bytes")
     started = time.monotonic()
     limiter = prlimit_prefix(limits)
     argv = [*spawn.prefix, *(limiter or []), *spawn.argv]

@@ -60,3 +60,8 @@ def test_a_command_that_closes_its_output_is_still_waited_for(tmp_path: Path) ->
     assert done.exit_code == 4 and done.duration >= 0.3 and not done.timed_out
     hung = local.run(["sh", "-c", "exec >&- 2>&-; sleep 30"], tmp_path, Limits(wall_seconds=0.5))
     assert hung.timed_out and hung.exit_code == -9 and hung.duration < 5
+
+
+def test_nul_bytes_in_arguments_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(SandboxError, match="NUL"):
+        LocalSandbox().run(["echo", "a\0b"], tmp_path, Limits())
