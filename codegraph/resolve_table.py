@@ -71,15 +71,23 @@ class FileIndex:
 
 
 def _interface(facts: FileFacts | None) -> tuple[object, ...]:
-    """What other files' resolution can see of a file: bodies and lines are left out."""
+    """What other files' resolution can see of a file: definitions, module-level imports,
+    the bindings that type attributes and return values, exports and bases. Bodies, lines
+    and a function's own imports and locals are left out."""
     if facts is None:
         return ()
+    path = facts.path
+    classes = {s.id for s in facts.symbols if s.kind is SymbolKind.CLASS}
     return (
         facts.module,
         facts.language,
         tuple((s.id, s.kind) for s in facts.symbols),
-        tuple((i.scope, i.module, i.name, i.alias) for i in facts.imports),
-        facts.bindings,
+        tuple((i.module, i.name, i.alias) for i in facts.imports if i.scope == path),
+        tuple(
+            b
+            for b in facts.bindings
+            if b[0] == path or b[0] in classes or b[1] == "return" or "." in b[1]
+        ),
         facts.exports,
         tuple((r.scope, r.name) for r in facts.references if r.kind is EdgeKind.INHERITS),
     )
