@@ -37,6 +37,7 @@ ENFORCEABLE: dict[str, frozenset[str]] = {
     "tests.file_naming": frozenset({"test_prefix", "test_suffix"}),
     "tests.framework": frozenset({"pytest", "unittest"}),
     "tests.layout": frozenset({"tests_dir", "colocated"}),
+    "tests.mirroring": frozenset(),  # descriptive only
     "trailing_commas": frozenset({"trailing"}),
 }
 
@@ -79,6 +80,7 @@ _PHRASES: dict[str, str] = {
     "tests.file_naming": "test file names: {value}",
     "tests.framework": "test framework: {value}",
     "tests.layout": "test layout: {value}",
+    "tests.mirroring": "test modules: {value}",
     "trailing_commas": "trailing commas in exploded brackets: {value}",
 }
 
@@ -95,6 +97,9 @@ _VALUES: dict[str, str] = {
     "test_suffix": "`*_test.py`",
     "tests_dir": "a separate tests directory",
     "colocated": "next to the code",
+    "mirrored": "`tests/` mirrors the package (`tests/pkg/test_mod.py` for `pkg/mod.py`)",
+    "named": "named after the module they test (`test_mod.py` for `mod.py`)",
+    "unrelated": "not named after modules",
     "one_per_line": "one name per import statement",
     "grouped": "several names per statement",
     "typed": "always (no bare `except:`)",

@@ -23,6 +23,7 @@ from style.measures import (
     MIN_FILES,
     comment_density,
     line_length,
+    test_mirroring,
     wilson_lower,
 )
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
@@ -167,6 +168,7 @@ def profile_from_observations(
         )
     conventions.append(line_length(maxima, declared))
     conventions.append(comment_density(densities))
+    conventions.append(test_mirroring([obs.path for obs in chosen]))
     return StyleProfile(tuple(conventions), files=len(chosen), declared=declared)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from style.model import Convention, DeclaredConfig
+from style.paths import is_test_path
 
 Z = 1.645  # one-sided 95 %
 MIN_FILES = 8
@@ -71,3 +72,56 @@ def comment_density(densities: list[float]) -> Convention:
     near = sum(1 for d in densities if abs(d - median) <= DENSITY_BAND)
     value = f"{round(median * 100)}%"
     return Convention("comment_density", value, round(wilson_lower(near, total), 4), near, total)
+
+
+def test_mirroring(paths: list[str]) -> Convention:
+    """Whether test files mirror the modules they test (`tests/pkg/test_mod.py` for
+    `pkg/mod.py`), are only named after them (`tests/test_mod.py`), or neither."""
+    sources: set[str] = set()
+    stems: set[str] = set()
+    tests: list[str] = []
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        if not name.endswith(".py"):
+            continue
+        if name.startswith("test_") and "/" in path:
+            tests.append(path)
+        elif not is_test_path(path):
+            parts = path.split("/")
+            if parts[0] in {"src", "lib"} and len(parts) > 1:
+                parts = parts[1:]
+            sources.add("/".join(parts))
+            stems.add(name)
+    votes = {"mirrored": 0, "named": 0, "unrelated": 0}
+    examples: dict[str, str] = {}
+    for path in tests:
+        parts = path.split("/")
+        module = parts[-1].removeprefix("test_")
+        inner = parts[1:-1]
+        kind = "unrelated"
+        if "/".join([*inner, module]) in sources:
+            kind = "mirrored"
+        elif module in stems:
+            kind = "named"
+        votes[kind] += 1
+        examples.setdefault(kind, path)
+    total = len(tests)
+    if total < MIN_FILES:
+        reason = f"too few test files ({total} < {MIN_FILES})"
+        return Convention("tests.mirroring", "", 0.0, 0, total, abstained=True, reason=reason)
+    value, support = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
+    confidence = wilson_lower(support, total)
+    evidence = (examples[value],) if value in examples else ()
+    if confidence < COMMIT_LB:
+        reason = (
+            f"not consistent: {support} of {total} test files are {value}"
+            f" (lower bound {confidence:.2f} < {COMMIT_LB})"
+        )
+        return Convention(
+            "tests.mirroring", value, round(confidence, 4), support, total, evidence,
+            abstained=True, reason=reason,
+        )  # fmt: skip
+    return Convention(
+        "tests.mirroring", value, round(confidence, 4), support, total, evidence,
+        example=evidence[0] if evidence else "",
+    )  # fmt: skip

@@ -41,3 +41,16 @@ def test_comment_density_median() -> None:
     density = comment_density([0.04, 0.05, 0.06, 0.05, 0.3, 0.05, 0.05, 0.04])
     assert (density.value, density.abstained, density.enforced) == ("5%", False, False)
     assert density.support == 7
+
+
+def test_test_modules_mirror_the_package() -> None:
+    from style.measures import test_mirroring
+
+    sources = [f"src/pkg/sub/m{i}.py" for i in range(30)]
+    mirrored = test_mirroring(sources + [f"tests/pkg/sub/test_m{i}.py" for i in range(30)])
+    assert (mirrored.value, mirrored.abstained) == ("mirrored", False)
+    assert mirrored.example == "tests/pkg/sub/test_m0.py"
+    named = test_mirroring(sources + [f"tests/test_m{i}.py" for i in range(30)])
+    assert (named.value, named.abstained) == ("named", False)
+    few = test_mirroring([*sources, "tests/test_m1.py"])
+    assert few.abstained and few.reason == "too few test files (1 < 8)"
