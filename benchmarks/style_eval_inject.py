@@ -24,7 +24,10 @@ LOG_METHODS = frozenset(
 
 _CONVERSIONS = {ord("r"): "%r", ord("a"): "%a"}
 _LOGGER_RECEIVER = re.compile(r"(?i)(^|\.)_*(logger|log|logging)$")
-_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")
+# Every word after the first starts with a letter, so camelCase is visibly different.
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z][a-z0-9]*)+")
+# Renaming these would produce a framework's role name (`setUp`, `assertX`, `visit_X`).
+_ROLE_PREFIXES = ("test", "assert_", "set_up", "tear_down", "visit_", "leave_", "depart_", "do_")
 _REST_FIELD = re.compile(r"^\s*:(param|parameter|arg|type|returns?|rtype|raises?)\b")
 _NUMPY_HEADER = re.compile(
     r"^\s*(Parameters|Returns|Yields|Raises|Examples?|Notes|See Also|Attributes)\s*\n"
@@ -436,13 +439,14 @@ def inject_percent_format(source: str) -> Injection | None:
 
 
 def inject_camel_case(source: str) -> Injection | None:
-    """Rename the first snake_case function (not a test, not private) to camelCase."""
+    """Rename the first snake_case function (not a test, not private, not one whose
+    camelCase form would be a framework role name such as `setUp`) to camelCase."""
     tree = _parse(source)
     if tree is None:
         return None
     for function in _functions(tree):
         name = function.name
-        if name.startswith("test") or not _SNAKE.fullmatch(name):
+        if name.startswith(_ROLE_PREFIXES) or not _SNAKE.fullmatch(name):
             continue
         first, *rest = name.split("_")
         camel = first + "".join(part.capitalize() for part in rest)

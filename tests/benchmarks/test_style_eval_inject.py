@@ -155,6 +155,9 @@ def test_camel_case_renames_only_the_definition() -> None:
     )
     assert lines == (5,)
     assert inject_camel_case("def _private_one():\n    pass\n") is None
+    assert inject_camel_case("def error_500():\n    pass\n") is None
+    assert inject_camel_case("def set_up(self):\n    pass\n") is None
+    assert inject_camel_case("def assert_same(a):\n    pass\n") is None
 
 
 def test_remove_future_annotations() -> None:
