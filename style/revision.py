@@ -41,8 +41,10 @@ def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise StyleError(f"git {args[0]} failed: {exc}") from exc
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise StyleError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+        lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        flagged = [ln for ln in lines if ln.startswith(("fatal:", "error:", "warning:"))]
+        message = (flagged or lines or ["failed"])[0].strip()
+        raise StyleError(f"git {args[0]}: {message}")
     return done.stdout
 
 

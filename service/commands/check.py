@@ -64,6 +64,8 @@ def _inputs(
     args: argparse.Namespace, root: Path
 ) -> tuple[str, StyleProfile, Callable[[str], str] | None]:
     cache = not args.no_cache
+    if (args.staged or args.rev) and not _is_git(root):
+        raise StyleError(f"{root} is not a git repository (use --diff FILE)")
     if args.staged:
         diff = git(root, "diff", "--cached", "--no-color", "--no-ext-diff")
         return _decode(diff), _base_profile(root, "HEAD", cache), _reader(root, "")
@@ -77,6 +79,13 @@ def _inputs(
         diff = git(root, "diff", "--no-color", "--no-ext-diff", base, head, "--")
         return _decode(diff), learn_profile_at(root, base, cache=cache), _reader(root, head)
     return _read_diff(args.diff), _base_profile(root, "HEAD", cache), None
+
+
+def _is_git(root: Path) -> bool:
+    try:
+        return git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+    except StyleError:
+        return False
 
 
 def _base_profile(root: Path, rev: str, cache: bool) -> StyleProfile:

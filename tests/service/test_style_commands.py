@@ -128,3 +128,8 @@ def test_check_a_renamed_file_only_flags_its_new_lines(repo: Path, capsys: Captu
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["path"], f["convention"]) for f in findings] == [("pkg/renamed.py", "quotes")]
     assert findings[0]["line"] == len(source.splitlines()) + 1
+
+
+def test_check_staged_outside_git_is_one_clear_line(tmp_path: Path, capsys: Capture) -> None:
+    assert main(["check", "--staged", "--repo", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().endswith("is not a git repository (use --diff FILE)")
