@@ -148,8 +148,11 @@ def _verified(before: str, after: str, path: str | None) -> bool:
     old_tree, new_tree = parse_quietly(before), parse_quietly(after)
     if old_tree is None or new_tree is None:
         return False
-    old, new = _Normalize(path).visit(old_tree), _Normalize(path).visit(new_tree)
-    return bool(ast.dump(old) == ast.dump(new))
+    try:
+        old, new = _Normalize(path).visit(old_tree), _Normalize(path).visit(new_tree)
+        return bool(ast.dump(old) == ast.dump(new))
+    except RecursionError:
+        return False  # too deep to prove unchanged: refuse the fix
 
 
 class _Normalize(ast.NodeTransformer):
