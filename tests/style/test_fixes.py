@@ -93,3 +93,9 @@ def test_a_stale_fix_is_skipped() -> None:
     stale = Fix(line=1, old="x = 'a'", new='x = "a"')
     assert apply_fixes(before, [Finding("m.py", 1, "quotes", "", "", stale)]) == before
     assert apply_fixes(before, []) == before
+
+
+def test_a_tree_too_deep_to_compare_refuses_the_fix() -> None:
+    before = "x = " + "+".join(["a"] * 50000) + "\ny = 's'\n"
+    fix = Fix(line=2, old="y = 's'", new='y = "s"')
+    assert apply_fixes(before, [Finding("m.py", 2, "quotes", "", "", fix)]) == before
