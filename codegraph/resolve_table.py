@@ -151,8 +151,8 @@ class SymbolTable:
         Empty when the update left the file's interface (definitions, imports, bindings,
         exports, bases) as it was. Otherwise: the files importing it, directly or through
         re-exporting modules (packages' `__init__`, star imports), plus files naming a
-        definition that was added or removed. A class two import hops away whose MRO
-        passes through the file is not included: its edges refresh with its own file.
+        definition that was added or removed. The closure continues through importers
+        that re-export or define subclasses, whose own importers may see a changed MRO.
         """
         what, changed = self._changed.get(path, ("all", None))
         if what == "none":
@@ -160,10 +160,11 @@ class SymbolTable:
         facts = self.facts.get(path)
         if changed is None:
             changed = frozenset(s.name for s in facts.symbols) if facts else frozenset()
-        found = self._naming(changed)
+        named = self._naming(changed)
         if what == "names":
-            found.discard(path)
-            return found
+            named.discard(path)
+            return named
+        found: set[str] = set()
         frontier = [facts.module] if facts is not None else []
         if path in self._old_modules:
             frontier.append(self._old_modules[path])  # a removed or renamed module's importers
@@ -179,8 +180,9 @@ class SymbolTable:
                         continue
                     found.add(importer)
                     importer_facts = self.facts.get(importer)
-                    if importer_facts is not None and _reexports(importer_facts):
+                    if importer_facts is not None and _propagates(importer_facts):
                         frontier.append(importer_facts.module)
+        found |= named
         found.discard(path)
         return found
 
@@ -286,10 +288,16 @@ def _words(facts: FileFacts) -> set[str]:
     return words
 
 
-def _reexports(facts: FileFacts) -> bool:
-    """Whether importers of this file may see names it only imports."""
+def _propagates(facts: FileFacts) -> bool:
+    """Whether a change reaching this file may reach its own importers: it re-exports
+    names (a package's `__init__`, star imports), or its classes inherit, so their
+    subclasses elsewhere see a changed MRO."""
     stem = facts.path.rpartition("/")[2]
-    return stem in ("__init__.py", "__init__.pyi") or any(i.name == "*" for i in facts.imports)
+    if stem in ("__init__.py", "__init__.pyi"):
+        return True
+    return any(i.name == "*" for i in facts.imports) or any(
+        r.kind is EdgeKind.INHERITS for r in facts.references
+    )
 
 
 def _prefixes(module: str) -> Iterable[str]:

@@ -524,3 +524,36 @@ def test_an_import_wins_over_its_fallback_variable(make_repo):
     _, res = resolve_repo(root)
     assert edges_of(res, CALLS) == {("main.py::f", "helpers.py::tool")}
     assert (res["main.py"].external, res["main.py"].unresolved) == (1, ())
+
+
+def test_incremental_updates_equal_a_fresh_build_after_every_edit(make_repo):
+    from codegraph.languages.python import LANGUAGE
+
+    app = (
+        "from pkg import Engine, helper\n"
+        "from pkg.core import Plain\n"
+        "class Car(Engine):\n"
+        "    def drive(self):\n"
+        "        self.start(); self.stop(); helper(); Plain(); self.extra()\n"
+    )
+    root = make_repo(PACKAGE | {"app.py": app, "far.py": "from app import Car\nCar('x').drive()\n"})
+    facts = extract_repo(root)
+    table = SymbolTable.build(facts)
+    current = {p: resolve_file(table, f) for p, f in facts.items()}
+    base = PACKAGE["pkg/base.py"]
+    edits = [
+        ("pkg/base.py", base.replace("def stop(self)", "def halt(self)")),
+        ("pkg/base.py", base + "class Extra:\n    def extra(self): pass\n"),
+        ("pkg/core.py", PACKAGE["pkg/core.py"].replace("class Engine(Base)", "class Engine")),
+        ("pkg/core.py", PACKAGE["pkg/core.py"] + "    def extra(self): pass\n"),
+        ("pkg/__init__.py", "from .core import Engine\n"),
+        ("pkg/util.py", PACKAGE["pkg/util.py"] + "# comment only\n"),
+        ("app.py", app.replace("helper()", "helper(); Engine('y')")),
+    ]
+    for path, source in edits:
+        facts[path] = LANGUAGE.extract(path, source.encode())
+        table.update(path, facts[path])
+        for stale in table.dependents(path) | {path}:
+            current[stale] = resolve_file(table, facts[stale])
+        fresh = SymbolTable.build(facts)
+        assert current == {p: resolve_file(fresh, f) for p, f in facts.items()}, path
