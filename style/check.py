@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
 
-import pathspec
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
@@ -22,7 +21,7 @@ from style.items import Item
 from style.model import NEUTRAL, Convention, Finding, Fix, StyleProfile
 from style.naming import convert
 from style.observe import scan_source
-from style.paths import is_skipped, language_of
+from style.paths import language_of
 
 MAX_DIFF_CHARS = 20_000_000
 
@@ -36,7 +35,7 @@ def check_source(
 ) -> list[Finding]:
     """Findings for `path`: the whole file when `changed_lines` is None (a new file),
     otherwise only on those 1-based lines. Sorted by line, then convention."""
-    if language_of(path) is None or is_skipped(path) or _excluded(profile, path):
+    if language_of(path) is None or not profile.governs(path):
         return []
     found = scan_source(path, source)
     fixes = _Fixes(profile, path, source)
@@ -218,13 +217,6 @@ def _read_under(root: Path, rel: str) -> str:
 
 def _enforced(convention: Convention | None) -> bool:
     return convention is not None and convention.enforced and not convention.abstained
-
-
-def _excluded(profile: StyleProfile, path: str) -> bool:
-    patterns = profile.declared.exclude
-    if not patterns:
-        return False
-    return bool(pathspec.GitIgnoreSpec.from_lines(patterns).match_file(path))
 
 
 def _message(convention: Convention, found: str, name: str) -> str:

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import pathspec
-
 from style.conventions import enforceable
 from style.measures import (
     COMMIT_LB,
@@ -27,7 +25,7 @@ from style.measures import (
     wilson_lower,
 )
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
-from style.paths import is_skipped, is_test_path
+from style.paths import is_excluded, is_skipped, is_test_path
 
 ENFORCE_TOLERANCE = 0.005  # share of unclean files an enforced convention may have
 ENFORCE_LB = 0.85
@@ -125,11 +123,10 @@ def profile_from_observations(
 ) -> StyleProfile:
     """Learn a profile from per-file observations (no parsing: fast enough for hold-out)."""
     declared = declared or DeclaredConfig()
-    excluded = _excluder(declared.exclude)
     chosen = [
         observations[path]
         for path in sorted(observations)
-        if not is_skipped(path) and (excluded is None or not excluded.match_file(path))
+        if not is_skipped(path) and not is_excluded(path, declared.exclude)
     ]
     chosen = [obs for obs in chosen if obs.counts or obs.line_lengths]
     exceptions = _exceptions(chosen)
@@ -305,9 +302,3 @@ def _convention(
         source=declared.sources.get(name, "") if is_declared else "",
         example=tally.snippets.get(decision.value, ""),
     )
-
-
-def _excluder(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
-    if not patterns:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(patterns)

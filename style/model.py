@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from style.paths import is_excluded, is_skipped
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -134,8 +136,12 @@ class StyleProfile:
         """The convention `name` that applies to `path` (its most specific scope).
 
         Without a path, the repository-wide one. Abstentions are returned too: check
-        `.abstained` before relying on `.value`.
+        `.abstained` before relying on `.value`. None for a path the profile does not
+        govern: vendored code, test data, generated files, files the project's own
+        tools exclude (see `style.skip_reason`).
         """
+        if path is not None and self.governs(path) is False:
+            return None
         best: Convention | None = None
         for convention in self.conventions:
             if convention.name != name:
@@ -145,6 +151,10 @@ class StyleProfile:
             if best is None or len(convention.scope) > len(best.scope):
                 best = convention
         return best
+
+    def governs(self, path: str) -> bool:
+        """Whether the conventions apply to `path` at all."""
+        return is_skipped(path) is None and not is_excluded(path, self.declared.exclude)
 
     def committed(self) -> tuple[Convention, ...]:
         """The conventions the profile commits to (not abstentions), in a stable order."""

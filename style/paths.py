@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import pathspec
 
 _VENDORED = re.compile(
     r"(^|/)(vendor|vendored|_vendor|third_party|thirdparty|externals?|node_modules|site-packages"
@@ -70,6 +73,16 @@ def is_skipped(path: str) -> str | None:
     if _DOCS.search(path):
         return "documentation"
     return None
+
+
+def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether the project's own tools exclude `path` (gitignore-style `patterns`)."""
+    return bool(patterns) and bool(_spec(patterns).match_file(path))
+
+
+@lru_cache(maxsize=64)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def is_migration(path: str) -> bool:

@@ -124,3 +124,12 @@ def test_comment_density_is_described_never_enforced() -> None:
     assert density is not None
     assert (density.value, density.abstained, density.enforced) == ("5%", False, False)
     assert learn({"pkg/m.py": body}).get("comment_density").abstained  # type: ignore[union-attr]
+
+
+def test_profile_does_not_govern_skipped_or_excluded_paths(typed_files: dict[str, str]) -> None:
+    profile = learn(typed_files, DeclaredConfig(exclude=("gen/",)))
+    assert profile.get("quotes", "pkg/new.py") is not None
+    assert profile.governs("pkg/new.py")
+    for path in ("gen/out.py", "tests/data/case.py", "pkg/_vendor/six.py", "docs/conf.py"):
+        assert not profile.governs(path)
+        assert profile.get("quotes", path) is None
