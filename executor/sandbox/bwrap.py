@@ -110,8 +110,11 @@ class BwrapSandbox:
             if lent is not None:
                 give_back(workdir, lent, uid)
         if not started and not result.timed_out:
-            reason = result.stderr.strip().splitlines()[-1:] or ["no message"]
-            raise SandboxError(f"bwrap could not build the sandbox: {reason[0]}")
+            reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            if reason.startswith("bwrap: execvp "):
+                # The sandbox was built; the command does not exist in it (a shell's 127).
+                return replace(result, exit_code=127)
+            raise SandboxError(f"bwrap could not build the sandbox: {reason}")
         return _signal_from_exit_code(result)
 
 
@@ -169,7 +172,10 @@ def python_home() -> Path | None:
 
 
 def _child_started(status_read: int) -> bool:
-    """Whether bwrap reported a started child; bwrap has exited, so never wait for more."""
+    """Whether bwrap finished setting up and ran the command (it then reports an exit code).
+
+    bwrap has exited when this is called, so it never waits for more.
+    """
     os.set_blocking(status_read, False)
     chunks = []
     while True:
@@ -182,7 +188,7 @@ def _child_started(status_read: int) -> bool:
         chunks.append(chunk)
     for line in b"".join(chunks).decode("utf-8", "replace").splitlines():
         try:
-            if "child-pid" in json.loads(line):
+            if "exit-code" in json.loads(line):
                 return True
         except (ValueError, TypeError):
             continue

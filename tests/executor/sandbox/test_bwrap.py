@@ -133,7 +133,7 @@ def test_setup_errors_are_sandbox_errors(bwrap: BwrapSandbox, tmp_path: Path) ->
     with pytest.raises(SandboxError, match="empty command"):
         bwrap.run([], tmp_path, FAST)
     missing = bwrap.run(["/no/such/program"], tmp_path, FAST)
-    assert missing.exit_code != 0 and "No such file" in missing.stderr
+    assert missing.exit_code == 127 and "No such file" in missing.stderr
 
 
 def test_missing_binary_is_unavailable(tmp_path: Path) -> None:
@@ -181,3 +181,13 @@ def test_files_made_in_one_run_are_readable_in_the_next(
         ["cat", str(tmp_path / "venv/lib/m")], other, FAST, ro_binds=[tmp_path / "venv"]
     )
     assert read.stdout == "ok\n", read.stderr
+
+
+def test_a_setup_failure_inside_bwrap_is_a_sandbox_error(
+    bwrap: BwrapSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bind source that vanishes between the check and bwrap's mount (a race) is
+    # simulated by skipping the check.
+    monkeypatch.setattr("executor.sandbox.bwrap._existing_dir_or_file", lambda path: path)
+    with pytest.raises(SandboxError, match="could not build the sandbox: bwrap: Can't find"):
+        bwrap.run(["true"], tmp_path, FAST, ro_binds=[tmp_path / "vanished"])
