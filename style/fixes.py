@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 
 from style.imports import absolute_module
+from style.items import split_lines
 from style.model import Finding, Fix
 from style.python_ast import annotation_nodes
 from style.python_tokens import quote_value, string_quote
@@ -32,7 +33,7 @@ def quote_fixes(source: str, target: str) -> dict[int, Fix]:
         return {}
     docstrings = _docstring_lines(tree)
     quote = '"' if target == "double" else "'"
-    lines = source.splitlines()
+    lines = split_lines(source)
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for token in tokens:
         if token.type != tokenize.STRING or token.start[0] != token.end[0]:
@@ -69,7 +70,7 @@ def optional_fixes(source: str, python: str) -> dict[int, Fix]:
     )
     modern = _version(python) >= (3, 10)
     annotations = annotation_nodes(tree) if future else set()
-    lines = source.splitlines()
+    lines = split_lines(source)
     edits: dict[int, list[tuple[int, int, str]]] = {}
     taken: list[tuple[int, int, int]] = []
     for node in ast.walk(tree):
@@ -119,7 +120,7 @@ def apply_fixes(source: str, findings: Sequence[Finding]) -> str:
 
 
 def _apply(source: str, fixes: Sequence[Fix]) -> str:
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source, keepends=True)
     done: set[int] = set()
     for fix in fixes:
         index = fix.line - 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
+from style.items import split_lines
 from style.model import Fix
 
 _FROM = re.compile(r"^(\s*from\s+)([.\w]+)(\s+import\b)")
@@ -53,7 +54,7 @@ def relative_module(path: str, module: str) -> str | None:
 
 def import_fixes(source: str, tree: ast.Module, path: str, target: str) -> dict[int, Fix]:
     """Per line, the `from` import rewritten to `target` ("absolute" or "relative")."""
-    lines = source.splitlines()
+    lines = split_lines(source)
     fixes: dict[int, Fix] = {}
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom) or node.module == "__future__":

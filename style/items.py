@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 from dataclasses import dataclass
 
 
@@ -29,3 +30,13 @@ class Scan:
     line_lengths: tuple[tuple[int, int], ...]  # (line, length)
     tree: ast.Module | None
     comment_lines: int = 0  # lines holding a comment (not shebangs, not pragmas)
+
+
+def split_lines(source: str, *, keepends: bool = False) -> list[str]:
+    """Lines as Python's tokenizer and `ast` number them: split on \\n, \\r\\n and \\r only.
+
+    `str.splitlines` also splits on form feeds and Unicode separators, which would
+    shift every later line number in a hostile file.
+    """
+    lines = io.StringIO(source, newline="").readlines()
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]

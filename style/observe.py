@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from style import javascript, python
-from style.items import Item, Scan
+from style.items import Item, Scan, split_lines
 from style.model import Observations
 from style.paths import is_migration, is_test_path, language_of
 
@@ -33,7 +33,7 @@ def scan_source(path: str, source: str) -> Scan:
 def observe_source(path: str, source: str) -> Observations:
     """What one file shows about each convention: counts per value, example lines, names."""
     found = scan_source(path, source)
-    observed = summarize(path, found.items, found.line_lengths, source.splitlines())
+    observed = summarize(path, found.items, found.line_lengths, split_lines(source))
     if found.comment_lines:
         return replace(observed, comment_lines=found.comment_lines)
     return observed

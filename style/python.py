@@ -13,7 +13,7 @@ import io
 import tokenize
 import warnings
 
-from style.items import Item, Scan
+from style.items import Item, Scan, split_lines
 from style.naming import classify, is_role_name
 from style.paths import is_cli_module, is_test_path, own_package
 from style.python_ast import (
@@ -42,7 +42,7 @@ def scan(path: str, source: str) -> Scan:
             tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return Scan((), (), None)
-    lines = source.splitlines()
+    lines = split_lines(source)
     observer = _AstObserver(path, lines)
     items = observer.observe(tree)
     try:

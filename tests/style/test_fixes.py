@@ -99,3 +99,10 @@ def test_a_tree_too_deep_to_compare_refuses_the_fix() -> None:
     before = "x = " + "+".join(["a"] * 50000) + "\ny = 's'\n"
     fix = Fix(line=2, old="y = 's'", new='y = "s"')
     assert apply_fixes(before, [Finding("m.py", 2, "quotes", "", "", fix)]) == before
+
+
+def test_form_feeds_do_not_shift_line_numbers() -> None:
+    before = "x = 1  # page\x0cbreak\ny = 'a'\n"
+    fixes = quote_fixes(before, "double")
+    assert list(fixes) == [2]
+    assert apply_fixes(before, findings_for(fixes)) == "x = 1  # page\x0cbreak\ny = \"a\"\n"
