@@ -79,9 +79,11 @@ def visibility(name: str) -> Visibility:
 
 def dotted(node: Node, depth: int = 0) -> str:
     """A name expression as dotted text: `a.b.c`, `super().m`, `f().g`; `?` for the rest."""
-    raw = node.text or b""
-    if _DOTTED.fullmatch(raw):
-        return raw.decode("utf-8", "replace")[:MAX_NAME]
+    # Long nodes are walked, not copied: a call chain's text would be copied per link.
+    if node.end_byte - node.start_byte <= MAX_NAME:
+        raw = node.text or b""
+        if _DOTTED.fullmatch(raw):
+            return raw.decode("utf-8", "replace")
     if depth > _MAX_NESTING:
         return "?"
     kind = node.type
@@ -505,8 +507,7 @@ class _Extractor:
     # -- references -----------------------------------------------------------------------
 
     def reference(self, kind: EdgeKind, node: Node) -> None:
-        raw = node.text or b""
-        name = raw.decode("utf-8", "replace") if _DOTTED.fullmatch(raw) else dotted(node)
+        name = dotted(node)
         if name.startswith("?") or len(name) > MAX_NAME or name == "super":
             return  # `super()` itself is written down with the attribute it reaches
         index = self.scopes.index_at(node.start_byte)
@@ -551,7 +552,11 @@ class _Extractor:
         for node in get("value", []):
             if node.start_byte not in base_starts:  # bases are INHERITS, emitted with the class
                 self.reference(EdgeKind.REFERENCES, node)
-        for node in get("type", []):
+        covered = -1
+        for node in sorted(get("type", []), key=lambda n: n.start_byte):
+            if node.start_byte < covered:
+                continue  # inside an annotation already walked: `Optional[Foo]`'s `Foo`
+            covered = node.end_byte
             parent = node.parent
             if (
                 parent is not None
