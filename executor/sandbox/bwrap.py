@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from executor.sandbox._userns import as_user, new_userns, unshare_binary
 NOBODY = 65534
 _SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 _MAX_SIGNAL = 64
+_GONE_SECONDS = 10.0
 
 
 class BwrapSandbox:
@@ -102,7 +104,9 @@ class BwrapSandbox:
             result = run_bounded(spawn, limits, backend=self.name, shown_argv=argv)
             os.close(status_write)
             status_write = -1
-            started = _child_started(status_read)
+            child, started = _read_status(status_read)
+            if result.timed_out and child is not None:
+                _wait_gone(child)
         finally:
             for fd in (userns, status_read, status_write):
                 if fd >= 0:
@@ -171,11 +175,9 @@ def python_home() -> Path | None:
     return home
 
 
-def _child_started(status_read: int) -> bool:
-    """Whether bwrap finished setting up and ran the command (it then reports an exit code).
-
-    bwrap has exited when this is called, so it never waits for more.
-    """
+def _read_status(status_read: int) -> tuple[int | None, bool]:
+    """bwrap's report: the sandbox's init pid, and whether setup finished and the command
+    ran (bwrap then reports an exit code). bwrap has exited, so this never waits."""
     os.set_blocking(status_read, False)
     chunks = []
     while True:
@@ -186,13 +188,33 @@ def _child_started(status_read: int) -> bool:
         if not chunk:
             break
         chunks.append(chunk)
+    child, started = None, False
     for line in b"".join(chunks).decode("utf-8", "replace").splitlines():
         try:
-            if "exit-code" in json.loads(line):
-                return True
-        except (ValueError, TypeError):
+            report = json.loads(line)
+        except ValueError:
             continue
-    return False
+        if isinstance(report, dict):
+            child = report.get("child-pid", child)
+            started = started or "exit-code" in report
+    return (child if isinstance(child, int) else None), started
+
+
+def _wait_gone(pid: int) -> None:
+    """After a kill at the deadline, wait until the sandbox's init has exited.
+
+    The kernel kills the whole PID namespace when its init dies, but asynchronously to
+    our reaping of bwrap; init is gone (or a zombie) only once every process in it is.
+    """
+    deadline = time.monotonic() + _GONE_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.005)
 
 
 def _signal_from_exit_code(result: RunResult) -> RunResult:
