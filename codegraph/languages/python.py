@@ -8,10 +8,11 @@ definition intervals, which are laminar, so no full tree walk is ever made in Py
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
+from tree_sitter import Node, Parser
 
 from codegraph.errors import ParseError
 from codegraph.languages import _ts
@@ -22,6 +23,7 @@ MAX_SIGNATURE = 200
 MAX_NAME = 200
 _DOTTED = re.compile(rb"[A-Za-z_][\w.]*")
 _WS = re.compile(r"\s+")
+_local = threading.local()  # parsers are not thread-safe: one per thread
 _SELF_NAMES = frozenset({"self", "cls"})
 _MAX_NESTING = 50  # deeper name expressions and patterns are generated code: not followed
 _TYPE_WRAPPERS = frozenset({"Optional", "typing.Optional", "t.Optional", "Final", "ClassVar"})
@@ -612,9 +614,12 @@ class PythonLanguage:
 
     def extract(self, path: str, source: bytes) -> FileFacts:
         """Facts of one Python file; syntax errors keep what tree-sitter recovered."""
+        parser: Parser | None = getattr(_local, "parser", None)
+        if parser is None:
+            parser = _local.parser = _ts.parser(NAME)
         try:
-            tree = _ts.parser(NAME).parse(source)
-        except (ValueError, RuntimeError) as error:
+            tree = parser.parse(source)
+        except (ValueError, RuntimeError, MemoryError) as error:
             raise ParseError(f"{path}: tree-sitter failed: {error}") from error
         return _Extractor(path, source).run(tree.root_node)
 
