@@ -298,7 +298,8 @@ def report(runs: Sequence[Run], tasks: dict[str, dict[str, Any]], elapsed: float
         "once with the network on and reused read-only. *wrong* = a comment-only edit of "
         "the file the gold patch fixes; *broken* = the gold patch plus a module-level "
         "`raise` atop that file. Times are per verification (the baseline run is cached "
-        "after the gold patch's; env build is the first, uncached setup).\n\n"
+        "after the gold patch's); env build is this run's setup, `cached` when an earlier "
+        "run of this script built the venv.\n\n"
         + "\n".join(lines)
         + "\n\nCells: the verdict, then how many listed tests made each change (`missing`: "
         "absent from the patched run, e.g. because conftest no longer imports).\n"
