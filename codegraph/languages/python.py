@@ -287,9 +287,8 @@ class _Extractor:
         stack: list[int] = []
         scopes = self.scopes
         for node in nodes:
-            outer = (
-                node.parent if node.parent and node.parent.type == "decorated_definition" else node
-            )
+            up = node.parent
+            outer = up if up is not None and up.type == "decorated_definition" else node
             start, end = outer.start_byte, outer.end_byte
             while stack and scopes.ends[stack[-1]] <= start:
                 stack.pop()
@@ -399,7 +398,7 @@ class _Extractor:
                 self.exports = _literal_strings(right)
                 self.exports_dynamic = self.exports is None
         else:
-            self.add_local(node.start_byte, names)
+            self.locals.setdefault(self.function_index(index), set()).update(names)
         target = dotted(left) if left.type in ("identifier", "attribute") else None
         if target is None or "?" in target:
             return
