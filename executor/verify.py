@@ -92,7 +92,7 @@ def verify(
             after_all = run_tests(test_runner, sandbox, patched.path, environment, (), limits)
             commands += [_record("baseline-wider", before_all), _record("patched-wider", after_all)]
             seen = {row.id for row in rows}
-            extra = [r for r in compare(before_all.tests, after_all.tests, (), target=False)]
+            extra = compare(before_all.tests, after_all.tests, (), target=False)
             rows += [row for row in extra if row.id not in seen]
             verified, reason = verdict(rows, after_all, whole_suite=False)
     return base.finish(verified, reason, commands=tuple(commands), tests=tuple(rows))
