@@ -4,13 +4,23 @@ Lookup order for the head of a dotted name: the enclosing function scopes (neste
 definitions, local imports, typed bindings) → the class body (only for code in it) →
 module globals and imports (following re-exports and star imports, cycle-guarded) →
 builtins. The rest of the name walks members: module attributes and submodules, class
-members along the MRO, members of instances typed by bindings. `self`/`cls` name the
-enclosing class, `super()` its bases.
+members along the MRO, members of instances typed by bindings (`x = Foo()`, `x: Foo`,
+`self.x = Foo()`, return annotations). `self`/`cls` name the enclosing class, `super()`
+its bases. Calling a Python class targets its `__init__` (own or inherited) when any.
 
-Outcomes, per reference: an edge (resolved); external (the name leads out of the
-repository: stdlib, packages, builtins, or a method name no repository definition has);
-`Unresolved` with the sorted candidates sharing its last name. A value use whose name
-matches no definition anywhere is dropped: it is a local the extractor could not see.
+Outcomes, per reference:
+
+* an edge, when the name resolves to one definition, or when it is a method called on
+  an object of unknown type and exactly one method of that name exists in the repository;
+* external (not counted in the rate): the name leads out of the repository (stdlib,
+  packages, builtins, a base class outside it, `super()` past the repository's bases), or
+  it is an attribute no repository class member carries (`items.append(...)`);
+* `Unresolved` with the sorted candidates: every class member of that name for an
+  attribute of an unknown object, every definition of that name otherwise (several:
+  ambiguous, never merged, never guessed).
+
+A value use (not a call) that resolves to nothing is dropped: it is data, not a use of a
+definition.
 """
 
 from __future__ import annotations
