@@ -32,6 +32,7 @@ from codegraph.parallel import (
     Counts,
     Extracted,
     Progress,
+    ResolvedFile,
     count_resolution,
     extract_all,
     extract_file,
@@ -510,9 +511,25 @@ def _cold(
     facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
     table = SymbolTable.build(facts)
     graph = graphs.build_graph(facts)
+    symbols = {sid: data["symbol"] for sid, data in graph._node.items()}
+    test_rows: list[graphs.EdgeTuple] = []
+
+    def tests_ready(resolved: Mapping[str, ResolvedFile]) -> None:
+        # TESTS edges need only the test files' resolutions: computed here, they overlap
+        # with the workers resolving the rest of the repository.
+        edges = [e for p in facts if is_test_file(p) for e in _decoded(resolved[p]).edges]
+        test_rows.extend(graphs.aggregate(test_edges(symbols, edges, facts)))
+
     resolved = resolve_all(
-        table, facts, sink=partial(graphs.add_rows, graph), jobs=jobs, progress=progress
+        table,
+        facts,
+        sink=partial(graphs.add_rows, graph),
+        first=is_test_file,
+        then=tests_ready,
+        jobs=jobs,
+        progress=progress,
     )
+    graphs.add_rows(graph, test_rows)
     index = Index(root, directory, graph, records, path_skips, EMPTY, "")
     index._facts = facts
     index._table = table
@@ -523,8 +540,14 @@ def _cold(
             index._resolved[path] = done.resolution
         if done.encoded is not None:
             index._encoded_resolved[path] = done.encoded
-    index._refresh_tests()
     return index
+
+
+def _decoded(done: ResolvedFile) -> Resolution:
+    if done.resolution is not None:
+        return done.resolution
+    assert done.encoded is not None
+    return store.decode_resolved(done.encoded)
 
 
 def load_index(root: str | Path, *, data_dir: str | Path | None = None) -> Index:

@@ -179,23 +179,40 @@ def resolve_all(
     facts: Mapping[str, FileFacts],
     *,
     sink: Callable[[list[EdgeTuple]], object],
+    first: Callable[[str], bool] = lambda path: False,
+    then: Callable[[Mapping[str, ResolvedFile]], object] = lambda resolved: None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, ResolvedFile]:
     """Resolve every file against `table`, handing each file's edges to `sink` as graph
     rows as soon as they arrive. Files resolved in workers come back encoded for the
-    store (the parent decodes only what it reads later); the others decoded."""
+    store (the parent decodes only what it reads later); the others decoded.
+
+    The files `first` selects are resolved first, and `then` runs on them as soon as
+    they are all in, while the workers go on with the rest.
+    """
     global _SHARED
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
-    paths = sorted(facts)
+    leading = sorted(p for p in facts if first(p))
+    paths = leading + sorted(p for p in facts if not first(p))
     total = len(paths)
     resolved: dict[str, ResolvedFile] = {}
+    pending_then = True
+
+    def maybe_then() -> None:
+        nonlocal pending_then
+        if pending_then and len(resolved) >= len(leading):
+            pending_then = False
+            then(resolved)
+
     # Resolve workers must inherit the table: without a safe fork, resolve here.
     if jobs == 1 or total < MIN_PARALLEL_FILES or not _can_fork():
+        maybe_then()
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
             resolved[path] = _resolved_file(resolution, encode=False)
             sink(aggregate(resolution.edges))
+            maybe_then()
             if progress is not None and (number % 64 == 0 or number == total):
                 progress("resolve", number, total)
         return resolved
@@ -207,12 +224,14 @@ def resolve_all(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
+            maybe_then()
             # In submission order, not completion order: the graph's insertion order (and
             # so every traversal of it) is then the same on every build.
             for future in futures:
                 for path, done, rows in future.result():
                     resolved[path] = done
                     sink(rows)
+                maybe_then()
                 if progress is not None:
                     progress("resolve", len(resolved), total)
     finally:

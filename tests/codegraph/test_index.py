@@ -236,6 +236,11 @@ def test_two_cold_builds_are_identical_whatever_the_job_count(
 ) -> None:
     # Enough files that the worker-process path runs.
     files = dict(FILES)
+    for number in range(6):
+        files[f"tests/test_gen{number}.py"] = (
+            f"from gen.mod{number} import C{number}\n\n\ndef test_run():\n"
+            f"    C{number}('x').run()\n"
+        )
     for number in range(60):
         files[f"gen/mod{number}.py"] = (
             f"from pkg.models import Model\n\n\nclass C{number}(Model):\n"
@@ -252,6 +257,10 @@ def test_two_cold_builds_are_identical_whatever_the_job_count(
     assert list(parallel.graph.predecessors(target)) == list(again.graph.predecessors(target))
     assert serial.unresolved == parallel.unresolved
     assert serial.stats.edges == parallel.stats.edges
+    # The cold build computes TESTS edges while workers resolve; a full recount agrees.
+    assert parallel.stats.edges["tests"] >= 7
+    parallel._refresh_tests()
+    assert edge_tuples(parallel.graph) == edge_tuples(again.graph)
 
 
 def test_unparsable_and_skipped_files_never_abort(make_repo: MakeRepo) -> None:
