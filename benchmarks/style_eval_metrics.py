@@ -22,8 +22,8 @@ class Tally:
     name: str
     version: str = ""
     files: int = 0
-    excluded: int = 0
     heldout: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
     observed: Counter[str] = field(default_factory=Counter)
     committed: Counter[str] = field(default_factory=Counter)
     correct: Counter[str] = field(default_factory=Counter)
@@ -77,11 +77,11 @@ _COUNTERS = (
     "base_correct",
     "base_flags",
     "base_detected",
+    "skipped",
 )
 _EXAMPLES = ("alarms", "window_alarms", "misses", "wrong")
 _INTEGERS = (
     "files",
-    "excluded",
     "heldout",
     "flagged_files",
     "window_flagged_files",
@@ -120,7 +120,7 @@ def summary(tally: Tally) -> dict[str, Any]:
         "project": tally.name,
         "version": tally.version,
         "files": tally.files,
-        "excluded": tally.excluded,
+        "skipped": dict(sorted(tally.skipped.items())),
         "heldout": tally.heldout,
         "conventions_committed": sum(1 for c in tally.committed if tally.committed[c]),
         "judgments": sum(tally.observed.values()),

@@ -28,6 +28,7 @@ def _project_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     header = [
         "project",
         "files",
+        "not governed",
         "held out",
         "conventions committed",
         "accuracy",
@@ -50,6 +51,7 @@ def _project_table(rows: Sequence[Mapping[str, Any]]) -> list[str]:
                 [
                     f"**{name}**" if row["project"] == "overall" else name,
                     row["files"],
+                    sum(row.get("skipped", {}).values()),
                     row["heldout"],
                     row["conventions_committed"],
                     percent(row["accuracy"]),
@@ -183,6 +185,10 @@ def render(
         "Per convention, all projects:",
         "",
         *_convention_table(overall),
+        "",
+        "Files not held out because the profiler does not govern them (all projects): "
+        + (", ".join(f"{n} {why}" for why, n in overall.get("skipped", {}).items()) or "none")
+        + ".",
         *_examples(overall),
     ]
     return "\n".join(lines) + "\n"

@@ -1,7 +1,9 @@
 """Leave-one-out evaluation of the style profiler on one project.
 
-Every file is observed once. Files the project's own configuration excludes are never
-held out (they reach the profiler like any other, and it decides what to skip). For
+Every file is observed once. Files the profiler does not govern (its `skip_reason`:
+vendored, generated, test data; or excluded by the project's configuration) are never
+held out: the checker returns nothing for them by design. They still reach the profiler
+like any other file, and the report counts them per reason so a bad skip rule shows. For
 each held-out file the profile is learned from the other files' observations plus the
 project's declared configuration, then:
 - accuracy/coverage compare the profile's committed values with the file's own majority;
@@ -25,7 +27,13 @@ import pathspec
 from benchmarks import style_eval_baseline as baseline
 from benchmarks import style_eval_inject as inject
 from benchmarks.style_eval_metrics import Tally
-from style import check_source, observe_source, profile_from_observations, read_declared
+from style import (
+    check_source,
+    observe_source,
+    profile_from_observations,
+    read_declared,
+    skip_reason,
+)
 from style.model import Finding, Observations, StyleProfile
 
 WINDOW = 20
@@ -279,8 +287,15 @@ def evaluate_project(
     observations = {path: observe_source(path, text) for path, text in texts.items()}
     tally.timed("observe", clock, time.perf_counter())
     summed = baseline.totals(o.counts for o in observations.values())
-    checked = [p for p in texts if not excluded(declared.exclude, p)]
-    tally.excluded = len(texts) - len(checked)
+    checked = []
+    for path in texts:
+        reason = skip_reason(path) or (
+            "excluded by configuration" if excluded(declared.exclude, path) else None
+        )
+        if reason is None:
+            checked.append(path)
+        else:
+            tally.skipped[reason] += 1
     for path in choose_heldout(checked, max_heldout, seed):
         observed, source = observations[path], texts[path]
         clock = time.perf_counter()

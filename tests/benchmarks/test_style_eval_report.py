@@ -43,10 +43,10 @@ def test_render_has_a_row_per_project_and_overall() -> None:
     text = render(rows, summary(merge("overall", [tally])), command="CMD", note="NOTE")
     assert "Reproduce: `CMD`" in text
     assert (
-        "| httpx 0.28.1 | 3 | 3 | 1 | 100.0 % | 100.0 % | 33.3 % | 0.0 % | 50.0 % | – | – |"
+        "| httpx 0.28.1 | 3 | 0 | 3 | 1 | 100.0 % | 100.0 % | 33.3 % | 0.0 % | 50.0 % | – | – |"
         " 0.0 % | 0.0 % |" in text
     )
-    assert "| **overall** | 3 | 3 |" in text
+    assert "| **overall** | 3 | 0 | 3 |" in text
     assert "| httpx | 1/2 (–) |" in text
     assert "- httpx `a.py:4` `quotes` (expected double, found single): `x = 'a'`" in text
     assert percent(None) == "–"

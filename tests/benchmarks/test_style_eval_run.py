@@ -71,6 +71,14 @@ def test_heldout_cap_learns_from_all_files_but_scores_a_sample(make_repo: MakeRe
     assert (tally.files, tally.heldout) == (80, 5)
 
 
+def test_files_the_profiler_does_not_govern_are_not_held_out(make_repo: MakeRepo) -> None:
+    root, texts = _project(make_repo)
+    texts = {**texts, "pkg/_vendor/six.py": "x = 'single'\n", "tests/data/case.py": "y = 1\n"}
+    tally = evaluate_project("fixture", "0", root, texts, max_heldout=None, seed=0)
+    assert (tally.files, tally.heldout) == (82, 80)
+    assert sum(tally.skipped.values()) == 2
+
+
 def test_window_and_sampling_are_deterministic() -> None:
     source = "x = 1\n" * 100
     lines = window("a.py", source, seed=0)
