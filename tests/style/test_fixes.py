@@ -105,4 +105,4 @@ def test_form_feeds_do_not_shift_line_numbers() -> None:
     before = "x = 1  # page\x0cbreak\ny = 'a'\n"
     fixes = quote_fixes(before, "double")
     assert list(fixes) == [2]
-    assert apply_fixes(before, findings_for(fixes)) == "x = 1  # page\x0cbreak\ny = \"a\"\n"
+    assert apply_fixes(before, findings_for(fixes)) == 'x = 1  # page\x0cbreak\ny = "a"\n'
