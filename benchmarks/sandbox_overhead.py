@@ -40,6 +40,13 @@ TEST_DEPS = ["pytest", "hypothesis", "pympler", "cloudpickle"]
 SUITE_LIMITS = Limits(memory_mb=4096, cpu_seconds=1800, wall_seconds=1800.0, processes=512)
 # Fails bare as well with this Python (3.11.7); not a sandbox effect.
 KNOWN_FAILING = ["tests/test_converters.py::TestPipe::test_wrapped_annotation"]
+# bubblewrap's own cost on this machine, without patchwright: the same namespaces.
+RAW_BWRAP = [
+    "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
+    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin",
+    "/bin", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    "--", "/usr/bin/true",
+]  # fmt: skip
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HYPOTHESIS_NO_PLUGINS": "1"}
 
 
@@ -61,6 +68,7 @@ def per_start(times: int, workdir: Path) -> dict[str, float]:
             return {
                 "subprocess.run": median_ms(lambda: subprocess.run(["true"], check=True), times),
                 "local backend": median_ms(lambda: local.run(["true"], workdir, limits), times),
+                "bwrap binary alone": median_ms(lambda: subprocess.run(RAW_BWRAP), times),
                 "bwrap backend": median_ms(lambda: bwrap.run(["true"], workdir, limits), times),
             }
         finally:
@@ -190,7 +198,9 @@ def render(
         *(f"| {name} | {value:.1f} |" for name, value in starts.items()),
         "",
         f"bwrap start overhead over a bare `subprocess.run`: **{start_cost:.1f} ms** "
-        "(target <= 20 ms); it includes creating the user namespace (an `unshare` helper).",
+        "(target <= 20 ms); it includes creating the user namespace (an `unshare` helper). "
+        "`bwrap binary alone` is bubblewrap with the same namespaces and no patchwright "
+        "around it: the floor on this machine at this load.",
         "",
         f"Real suite: `attrs` 26.1.0 sdist tests (`pytest -q tests`), {len(times['bare'])} "
         "round(s), bare and bwrap alternating, best of rounds:",
