@@ -19,7 +19,6 @@ import os
 import pickle
 import secrets
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
@@ -258,8 +257,3 @@ def _resolved_from_row(row: tuple[Any, ...]) -> Resolution:
         unresolved=tuple(Unresolved(*u) for u in unresolved),
         external=int(external),
     )
-
-
-def symbol_rows(symbols: Iterable[Symbol]) -> list[tuple[Any, ...]]:
-    """Symbols as the plain tuples the store writes (used by tests to compare stores)."""
-    return [_symbol_row(s) for s in symbols]
