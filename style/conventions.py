@@ -75,7 +75,7 @@ _PHRASES: dict[str, str] = {
     "optional_syntax": "optional types written as: {value}",
     "output": "library code reports through: {value}",
     "quotes": "string quotes: {value}",
-    "semicolons": "statement semicolons: {value}",
+    "semicolons": "statement ends: {value}",
     "string_format": "string formatting: {value}",
     "tests.file_naming": "test file names: {value}",
     "tests.framework": "test framework: {value}",
@@ -114,6 +114,8 @@ _VALUES: dict[str, str] = {
 _SPECIFIC: dict[tuple[str, str], str] = {
     ("trailing_commas", "trailing"): "always",
     ("trailing_commas", "none"): "never",
+    ("semicolons", "always"): "a semicolon after every statement",
+    ("semicolons", "never"): "no semicolons",
 }
 
 
@@ -146,7 +148,7 @@ def value_phrase(value: str, name: str = "") -> str:
 _NOUNS: dict[str, str] = {
     "quotes": "{value} quotes",
     "indent": "{value} indentation",
-    "semicolons": "semicolons {value}",
+    "semicolons": "{value}",
     "string_format": "{value}",
     "docstring.style": "{value}-style docstrings",
 }

@@ -93,10 +93,12 @@ def _decide(name: str, tally: _Tally, forced: str | None = None) -> _Decision:
         value, support = "", 0
     confidence = wilson_lower(support, total)
     clean = max(tally.sole.get(value, 0), 0)
+    # A declaration is evidence of its own: a declared rule every file keeps is enforced
+    # without the sample size a learned one needs.
     clean_ok = (
         tally.files > 0
         and tally.files - clean <= ENFORCE_TOLERANCE * tally.files
-        and wilson_lower(clean, tally.files) >= ENFORCE_LB
+        and (forced is not None or wilson_lower(clean, tally.files) >= ENFORCE_LB)
     )
     can_enforce = value in enforceable(name)
     if forced is not None:

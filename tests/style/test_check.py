@@ -203,3 +203,20 @@ def test_javascript_quotes_and_semicolons(make_repo: MakeRepo) -> None:
         (1, "js.semicolons", "never"),
         (2, "js.naming.function", "snake_case"),
     ]
+
+
+def test_declared_formatter_rules_are_enforced_in_a_small_clean_repository(
+    make_repo: MakeRepo,
+) -> None:
+    files = {f"src/m{i}.ts": f"export const VALUE_{i} = 'x';\n" for i in range(6)}
+    files[".prettierrc"] = '{"singleQuote": true}\n'
+    profile = learn_profile(make_repo(files))
+    quotes = profile.get("js.quotes")
+    assert quotes is not None and quotes.declared and quotes.enforced
+    (finding,) = check_source(profile, "src/new.ts", 'export const OTHER = "x";\n')
+    assert finding.message == "double quotes where the repository uses single quotes"
+    assert finding.evidence == "declared in .prettierrc; 6 of 6 files follow it, e.g. src/m0.ts:1"
+    learned = learn_profile(
+        make_repo({k: v for k, v in files.items() if k != ".prettierrc"}, name="b")
+    )
+    assert check_source(learned, "src/new.ts", 'export const OTHER = "x";\n') == []
