@@ -104,6 +104,10 @@ def dotted(node: Node, depth: int = 0) -> str:
     return "?"
 
 
+def _start(node: Node) -> int:
+    return node.start_byte
+
+
 def _collapse(raw: bytes) -> str:
     text = _WS.sub(" ", raw[: MAX_SIGNATURE * 4].decode("utf-8", "replace")).strip()
     return text if len(text) <= MAX_SIGNATURE else text[: MAX_SIGNATURE - 1] + "…"
@@ -283,7 +287,7 @@ class _Extractor:
     # -- definitions ----------------------------------------------------------------------
 
     def definitions(self, nodes: list[Node]) -> None:
-        nodes.sort(key=lambda n: n.start_byte)
+        nodes.sort(key=_start)
         stack: list[int] = []
         scopes = self.scopes
         for node in nodes:
@@ -527,6 +531,11 @@ class _Extractor:
 
     def run(self, root: Node) -> FileFacts:
         caught = _ts.captures(NAME, _QUERY, root)
+        # Capture lists are not in document order (it varies from run to run), and the
+        # first assignment of a name defines its variable: order them by position.
+        for key in ("assign", "local"):
+            if key in caught:
+                caught[key] = sorted(caught[key], key=_start)
         get = caught.get
         self.definitions(get("class", []) + get("def", []))
         for node in get("params", []):
@@ -554,7 +563,7 @@ class _Extractor:
             if node.start_byte not in base_starts:  # bases are INHERITS, emitted with the class
                 self.reference(EdgeKind.REFERENCES, node)
         covered = -1
-        for node in sorted(get("type", []), key=lambda n: n.start_byte):
+        for node in sorted(get("type", []), key=_start):
             if node.start_byte < covered:
                 continue  # inside an annotation already walked: `Optional[Foo]`'s `Foo`
             covered = node.end_byte

@@ -233,3 +233,13 @@ def test_a_binding_elsewhere_does_not_type_an_unrelated_local():
     facts = _facts("m.py", source)
     calls = [(r.scope, r.name) for r in facts.references if r.kind is EdgeKind.CALLS]
     assert calls == [("m.py::a", "Foo"), ("m.py::a", "y"), ("m.py::b", "pair")]
+
+
+def test_the_first_assignment_defines_a_variable_whatever_the_capture_order():
+    lines = [f"V{i % 40} = {i}" for i in range(400)]
+    source = ("\n".join(lines) + "\n__all__ = ['V1']\n__all__ += ['V2']\n").encode()
+    for _ in range(5):
+        facts = _facts("v.py", source)
+        spans = {s.name: s.span[0] for s in facts.symbols[1:]}
+        assert all(spans[f"V{i}"] == i + 1 for i in range(40))
+        assert facts.exports == ("V1", "V2")
