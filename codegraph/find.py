@@ -27,6 +27,7 @@ _TEST_FACTOR = 0.3
 # any amount of word overlap, word overlap beats graph neighbourhood.
 W_FRAME = 2.0
 _FRAME_DECAY = 0.7
+_MAX_PATH_MATCHES = 3  # a bare `conf.py` that names many files names none
 W_QUALIFIED = 2.0
 W_NAME = 1.0
 W_PATH = 2.0
@@ -128,7 +129,9 @@ def _mention_signals(
         if any(f.endswith(mention) for f in framed):
             continue
         paths = lex.match_path(mention)
-        for path in paths[:5]:
+        if not 0 < len(paths) <= _MAX_PATH_MATCHES:
+            continue
+        for path in paths:
             named_files.add(path)
             files.add(path, W_PATH / len(paths), f"path mention: {mention}")
     for dotted in mentions.dotted:
