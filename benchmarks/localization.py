@@ -242,17 +242,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help="run tasks whose instance_id contains this text")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--dump", type=Path, help="write the rankings as JSON here")
+    parser.add_argument("--from-dump", type=Path, help="report (and --write) a saved --dump")
     args = parser.parse_args(argv)
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    if args.from_dump:
+        rows = json.loads(args.from_dump.read_text())
+        if isinstance(rows, list):  # dumps made before the elapsed time was kept
+            rows = {"elapsed": 0.0, "outcomes": rows}
+        outcomes = [Outcome(**row) for row in rows["outcomes"]]
+        body = report(outcomes, rows["elapsed"])
+        print(body)
+        if args.write:
+            write_section(body)
+        return 0
     tasks = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
     if args.only:
         tasks = [t for t in tasks if args.only in t["instance_id"]]
     started = time.perf_counter()
     outcomes = run(tasks)
-    body = report(outcomes, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    body = report(outcomes, elapsed)
     print(body)
     if args.dump:
-        args.dump.write_text(json.dumps([o.__dict__ for o in outcomes], indent=1))
+        dump = {"elapsed": elapsed, "outcomes": [o.__dict__ for o in outcomes]}
+        args.dump.write_text(json.dumps(dump, indent=1))
     if args.write:
         write_section(body)
     return 0
