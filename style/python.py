@@ -157,7 +157,12 @@ class _AstObserver:
         if has_definitions and not self.is_test and stem not in {"conftest", "__init__"}:
             present = ast.get_docstring(tree) is not None
             self.add("docstring.module", "present" if present else "missing", 1)
-        if meaningful:
+        # definitions or module-level values: a two-line `__main__.py` that imports and
+        # calls has nothing the future import would change
+        substantial = has_definitions or any(
+            isinstance(n, ast.Assign | ast.AnnAssign) for n in meaningful
+        )
+        if substantial:
             future = [
                 n.lineno
                 for n in tree.body

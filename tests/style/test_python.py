@@ -315,3 +315,8 @@ def test_docstring_style_of_private_functions_spans_the_docstring() -> None:
 def test_ctypes_bindings_keep_c_names() -> None:
     source = "import ctypes\n\n\ndef GetStdHandle(handle: int) -> int:\n    return handle\n"
     assert items("pkg/win.py", source, "naming.function") == []
+
+
+def test_future_import_is_expected_only_where_it_could_matter() -> None:
+    assert items("pkg/__main__.py", "from .cli import main\n\nmain()\n", "future_annotations") == []
+    assert items("pkg/constants.py", "LIMIT = 3\n", "future_annotations") == [("missing", 1)]
