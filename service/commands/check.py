@@ -13,10 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from service.commands._common import emit_json, repo_root
-from style import Finding, StyleProfile, apply_fixes, check_diff, learn_profile
-from style.errors import StyleError
-from style.revision import git, learn_profile_at, read_at
-from style.serialize import finding_dict, findings_to_sarif
+from style import (
+    Finding,
+    StyleError,
+    StyleProfile,
+    apply_fixes,
+    check_diff,
+    finding_dict,
+    findings_to_sarif,
+    learn_profile,
+    learn_profile_at,
+)
+from style.revision import git, read_at
 
 HELP = "check changed lines against the repository's style"
 MAX_DIFF_BYTES = 20_000_000

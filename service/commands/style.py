@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 from service.commands._common import emit_json, repo_root
-from style import learn_profile, render_profile
+from style import learn_profile, profile_to_dict, render_profile
 from style.conventions import describe
-from style.serialize import profile_to_dict
 
 HELP = "learn and print the repository's conventions"
 
