@@ -35,7 +35,7 @@ FACTS_FILE = "facts.pickle"
 DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
 
 # Code whose output the store caches: changing any of it changes the fingerprint.
-_FINGERPRINTED = ("model.py", "discover.py", "resolve.py", "testedges.py", "store.py")
+_FINGERPRINTED = ("model.py", "discover.py", "testedges.py", "store.py", "graph.py", "parallel.py")
 
 # (edges per kind, (rated resolved, rated unresolved, unresolved, external))
 TallyRow = tuple[dict[str, int], tuple[int, int, int, int]]
@@ -92,14 +92,19 @@ def data_dir_for(root: Path, data_dir: str | os.PathLike[str] | None = None) -> 
     return root / ".patchwright" / "index"
 
 
+def fingerprint_sources() -> list[Path]:
+    """The code whose output the store caches: extractors, resolver, discovery, format."""
+    here = Path(__file__).parent
+    sources = [here / name for name in _FINGERPRINTED]
+    sources += sorted(here.glob("resolve*.py")) + sorted((here / "languages").glob("*.py"))
+    return sources
+
+
 @cache
 def fingerprint() -> str:
     """Identifies the store format and the code that fills it (extractors, resolver)."""
-    here = Path(__file__).parent
     digest = hashlib.sha1(f"format {FORMAT_VERSION}".encode(), usedforsecurity=False)
-    sources = [here / name for name in _FINGERPRINTED]
-    sources += sorted((here / "languages").glob("*.py"))
-    for source in sources:
+    for source in fingerprint_sources():
         try:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
         except OSError:

@@ -167,3 +167,11 @@ def test_data_dir_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert shared.name.startswith("repo-")
     assert store.data_dir_for(tmp_path / "other" / "repo") != shared
     assert store.data_dir_for(root, tmp_path / "x") == tmp_path / "x"
+
+
+def test_the_fingerprint_covers_the_resolver_modules() -> None:
+    covered = store.fingerprint_sources()
+    names = {path.name for path in covered}
+    assert {"resolve.py", "model.py", "testedges.py", "python.py"} <= names
+    here = Path(store.__file__).parent
+    assert {p.name for p in here.glob("resolve*.py")} <= names
