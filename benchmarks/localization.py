@@ -153,8 +153,10 @@ def default_builder(task: dict[str, Any], root: Path) -> GraphIndex:
 def run(
     tasks: list[dict[str, Any]],
     builder: Callable[[dict[str, Any], Path], GraphIndex] = default_builder,
+    dump: Path | None = None,
 ) -> list[Outcome]:
     outcomes = []
+    begun = time.perf_counter()
     for task in tasks:
         root = checkout(task)
         started = time.perf_counter()
@@ -168,6 +170,13 @@ def run(
         outcome.seconds = time.perf_counter() - ours
         outcome.ranked["bm25"] = bm25_baseline(index, text)
         outcomes.append(outcome)
+        if dump is not None:
+            # After every task, so that a run cut short still reports what it measured.
+            saved = {
+                "elapsed": time.perf_counter() - begun,
+                "outcomes": [o.__dict__ for o in outcomes],
+            }
+            dump.write_text(json.dumps(saved, indent=1))
         hit = all_in(outcome.gold_files, outcome.ranked["patchwright"]["files"], 5)
         fn = all_in(outcome.gold_functions, outcome.ranked["patchwright"]["functions"], 10)
         print(
@@ -240,6 +249,7 @@ def report(outcomes: Sequence[Outcome], elapsed: float) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run tasks whose instance_id contains this text")
+    parser.add_argument("--exclude", help="skip tasks whose instance_id contains this text")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument("--dump", type=Path, help="write the rankings as JSON here")
     parser.add_argument("--from-dump", type=Path, help="report (and --write) a saved --dump")
@@ -258,14 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
     if args.only:
         tasks = [t for t in tasks if args.only in t["instance_id"]]
+    if args.exclude:
+        tasks = [t for t in tasks if args.exclude not in t["instance_id"]]
     started = time.perf_counter()
-    outcomes = run(tasks)
-    elapsed = time.perf_counter() - started
-    body = report(outcomes, elapsed)
+    outcomes = run(tasks, dump=args.dump)
+    body = report(outcomes, time.perf_counter() - started)
     print(body)
-    if args.dump:
-        dump = {"elapsed": elapsed, "outcomes": [o.__dict__ for o in outcomes]}
-        args.dump.write_text(json.dumps(dump, indent=1))
     if args.write:
         write_section(body)
     return 0
