@@ -322,9 +322,11 @@ class _AstObserver:
             self.add("imports.form", "import", node.lineno)
 
     def _imports_own_module(self, node: ast.Import) -> bool:
+        # `import pkg.mod as alias` is chosen to dodge a name clash or a cycle: no evidence
         package = self.package
         return bool(package) and any(
-            a.name.split(".")[0] == package and "." in a.name for a in node.names
+            a.name.split(".")[0] == package and "." in a.name and a.asname is None
+            for a in node.names
         )
 
     def _call(self, node: ast.Call) -> None:

@@ -245,6 +245,7 @@ from . import helpers
 from .views import a
 from .views import b
 import pkg.extra
+import pkg.cache as cache_module
 """
     assert values("pkg/m.py", source, "imports.relative") == Counter({"absolute": 2, "relative": 3})
     assert values("pkg/m.py", source, "imports.form") == Counter({"from": 2, "import": 1})
