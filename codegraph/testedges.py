@@ -9,10 +9,11 @@ in `conftest.py` files up the directory chain), at most `MAX_DEPTH` hops away.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 
 from codegraph.model import Edge, EdgeKind, FileFacts, Symbol, SymbolKind
@@ -129,19 +130,27 @@ def _fixtures(symbols: Mapping[str, Symbol]) -> dict[str, dict[str, str]]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
+def _conftests(path: str) -> tuple[str, ...]:
+    """The `conftest.py` paths whose fixtures `path` sees, nearest first."""
+    found: list[str] = []
+    directory = posixpath.dirname(path)
+    while directory:
+        found.append(f"{directory}/conftest.py")
+        directory = posixpath.dirname(directory)
+    found.append("conftest.py")
+    return tuple(found)
+
+
 def _visible_fixture(path: str, name: str, fixtures: Mapping[str, Mapping[str, str]]) -> str | None:
     local = fixtures.get(path, {}).get(name)
     if local is not None:
         return local
-    directory = PurePosixPath(path).parent
-    while True:
-        conftest = "conftest.py" if str(directory) == "." else f"{directory}/conftest.py"
+    for conftest in _conftests(path):
         found = fixtures.get(conftest, {}).get(name)
         if found is not None:
             return found
-        if str(directory) == ".":
-            return None
-        directory = directory.parent
+    return None
 
 
 def test_edges(
