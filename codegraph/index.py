@@ -122,6 +122,10 @@ class Index:
     def update(self, paths: Iterable[str]) -> IndexStats:
         """Re-index the named files (repository-relative) after they were edited, created
         or deleted; only they and the files depending on them are re-resolved."""
+        with _paused_gc():
+            return self._update(paths)
+
+    def _update(self, paths: Iterable[str]) -> IndexStats:
         started = time.perf_counter()
         changes: dict[str, FileFacts | None] = {}
         parsed = 0
@@ -150,6 +154,10 @@ class Index:
 
     def save(self) -> None:
         """Write the index to its data directory (atomically)."""
+        with _paused_gc():
+            self._save()
+
+    def _save(self) -> None:
         if self._facts is None:
             # Facts never loaded, so never changed: the facts file on disk still matches.
             store.save(self.data_dir, self._graph_part(), None)
@@ -203,7 +211,9 @@ class Index:
 
     def _symbol_table(self) -> SymbolTable:
         if self._table is None:
-            self._table = SymbolTable.build(self.facts)
+            facts = self.facts
+            with _paused_gc():
+                self._table = SymbolTable.build(facts)
         return self._table
 
     # -- incremental maintenance ------------------------------------------------------
