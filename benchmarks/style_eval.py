@@ -78,16 +78,15 @@ def _line(row: dict[str, Any]) -> str:
 def _reproducing(argv: Sequence[str]) -> str:
     """The command that reproduces the numbers (options that only steer output dropped)."""
     kept = [a for a in argv if a not in _OUTPUT_ONLY]
-    return " ".join(
-        ["nice -n 10 .venv/bin/python -m benchmarks.style_eval", *map(shlex.quote, kept)]
-    )
+    return " ".join([_PREFIX, *map(shlex.quote, kept)])
 
 
 def _note(payload: dict[str, Any]) -> str:
-    cap, seed = payload.get("max_heldout") or "none", payload.get("seed", 0)
+    """What the run covered, read back from the command it records."""
+    args = parse_args(shlex.split(payload["command"])[len(shlex.split(_PREFIX)) :])
     return (
         f"{len(payload['projects'])} projects, held-out files per project capped at"
-        f" {cap} (sampled with seed {seed}); the run"
+        f" {args.max_heldout or 'none'} (sampled with seed {args.seed}); the run"
         f" took {payload['seconds']:.0f} s on a shared 2-core machine."
     )
 
@@ -98,9 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.simplefilter("ignore", SyntaxWarning)
     if args.render_only:
         payload = json.loads(JSON_OUT.read_text(encoding="utf-8"))
-        # The recorded command may carry output-only options; the docs show the plain one.
-        recorded = shlex.split(payload["command"])[len(shlex.split(_PREFIX)) :]
-        command = _reproducing(recorded)
+        command = payload["command"]
         body = render(payload["projects"], payload["overall"], command=command, note=_note(payload))
         write_section(body)
         return 0

@@ -27,12 +27,14 @@ def test_negative_limits_are_refused(option: str, capsys: pytest.CaptureFixture[
     assert "must not be negative" in capsys.readouterr().err
 
 
-def test_note_names_cap_and_seed() -> None:
-    payload = {"projects": [{}, {}], "seconds": 61.4, "max_heldout": None, "seed": 3}
+def test_note_reads_cap_and_seed_from_the_recorded_command() -> None:
+    payload = {"projects": [{}, {}], "seconds": 61.4, "command": _reproducing([])}
     assert _note(payload) == (
-        "2 projects, held-out files per project capped at none (sampled with seed 3);"
-        " the run took 61 s on a shared 2-core machine."
+        f"2 projects, held-out files per project capped at {DEFAULT_MAX_HELDOUT} (sampled"
+        " with seed 0); the run took 61 s on a shared 2-core machine."
     )
+    payload["command"] = _reproducing(["--max-heldout", "0", "--seed", "3"])
+    assert "capped at none (sampled with seed 3)" in _note(payload)
 
 
 def test_reproducing_command_drops_output_only_options() -> None:
