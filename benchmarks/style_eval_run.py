@@ -26,7 +26,9 @@ import pathspec
 
 from benchmarks import style_eval_baseline as baseline
 from benchmarks import style_eval_inject as inject
+from benchmarks.style_eval_inject_docstring import inject_docstring_style
 from benchmarks.style_eval_metrics import Tally
+from benchmarks.style_eval_source import Injection
 from style import (
     check_source,
     observe_source,
@@ -38,7 +40,7 @@ from style.model import Finding, Observations, StyleProfile
 
 WINDOW = 20
 
-Injector = Callable[[str], inject.Injection | None]
+Injector = Callable[[str], Injection | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class InjectorSpec:
 
 
 def _docstring_to(style: str) -> Injector:
-    return lambda source: inject.inject_docstring_style(source, style)
+    return lambda source: inject_docstring_style(source, style)
 
 
 def _quotes_to(style: str) -> Injector:

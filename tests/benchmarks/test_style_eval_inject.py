@@ -5,9 +5,7 @@ from __future__ import annotations
 import ast
 
 from benchmarks.style_eval_inject import (
-    docstring_style,
     inject_camel_case,
-    inject_docstring_style,
     inject_percent_format,
     inject_print_for_logger,
     inject_quotes,
@@ -15,6 +13,7 @@ from benchmarks.style_eval_inject import (
     inject_strip_annotations,
     inject_unittest_class,
 )
+from benchmarks.style_eval_inject_docstring import docstring_style, inject_docstring_style
 
 GOOGLE = '''def fetch(url, timeout=1):
     """Fetch a URL.
