@@ -7,10 +7,11 @@ an error: the returned `Evidence` says why.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import importlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,24 +78,31 @@ def verify(
         except PatchError as exc:
             return base.finish(False, f"patch does not apply: {exc}")
         base = replace(base, patched_files=files)
-        test_runner = detect_runner(patched.path, runner)
-        environment = _environment(patched.path, test_runner, setup, sandbox, cache)
-        base = replace(base, runner=test_runner.name, environment=environment.key)
-        commands = [CommandRecord.of("setup", r) for r in environment.setup]
-        ids = _target_ids(repo, patch, tests)
-        before = _baseline(base, test_runner, environment, ids, cache)
-        after = run_tests(test_runner, sandbox, patched.path, environment, ids, limits)
-        commands += [_record("baseline", before), _record("patched", after)]
-        rows = compare(before.tests, after.tests, ids, target=True)
-        verified, reason = verdict(rows, after, whole_suite=not ids)
-        if verified and wider and ids:
-            before_all = _baseline(base, test_runner, environment, (), cache)
-            after_all = run_tests(test_runner, sandbox, patched.path, environment, (), limits)
-            commands += [_record("baseline-wider", before_all), _record("patched-wider", after_all)]
-            seen = {row.id for row in rows}
-            extra = compare(before_all.tests, after_all.tests, (), target=False)
-            rows += [row for row in extra if row.id not in seen]
-            verified, reason = verdict(rows, after_all, whole_suite=False)
+        # Runner, environment and test choice come from the unpatched baseline tree: the
+        # patch's own code never runs with the network, and the user's tree is never read
+        # or written (it may hold uncommitted work, or a hostile committed index).
+        with create_workspace(repo, base.revision) as baseline:
+            test_runner = detect_runner(baseline.path, runner)
+            environment = _environment(baseline.path, test_runner, setup, sandbox, cache)
+            base = replace(base, runner=test_runner.name, environment=environment.key)
+            commands = [CommandRecord.of("setup", r) for r in environment.setup]
+            ids = _target_ids(baseline.path, base.revision, test_runner, patch, tests, cache)
+            before = _baseline(base, test_runner, environment, ids, cache, baseline.path)
+            after = run_tests(test_runner, sandbox, patched.path, environment, ids, limits)
+            commands += [_record("baseline", before), _record("patched", after)]
+            rows = compare(before.tests, after.tests, ids, target=True)
+            verified, reason = verdict(rows, after, whole_suite=not ids)
+            if verified and wider and ids:
+                before_all = _baseline(base, test_runner, environment, (), cache, baseline.path)
+                after_all = run_tests(test_runner, sandbox, patched.path, environment, (), limits)
+                commands += [
+                    _record("baseline-wider", before_all),
+                    _record("patched-wider", after_all),
+                ]
+                seen = {row.id for row in rows}
+                extra = compare(before_all.tests, after_all.tests, (), target=False)
+                rows += [row for row in extra if row.id not in seen]
+                verified, reason = verdict(rows, after_all, whole_suite=False)
     return base.finish(verified, reason, commands=tuple(commands), tests=tuple(rows))
 
 
@@ -181,9 +189,15 @@ class _Partial:
 
 
 def _baseline(
-    base: _Partial, runner: Runner, environment: Environment, ids: Sequence[str], cache: Path
+    base: _Partial,
+    runner: Runner,
+    environment: Environment,
+    ids: Sequence[str],
+    cache: Path,
+    tree: Path,
 ) -> TestRun:
-    """The unpatched run, from the cache when this revision, test set and env ran before."""
+    """The unpatched run in `tree`, from the cache when this revision, test set and env
+    ran before."""
     key = hashlib.sha256(
         json.dumps([base.revision, runner.name, environment.key, sorted(ids)]).encode()
     ).hexdigest()[:32]
@@ -191,8 +205,7 @@ def _baseline(
     loaded = _load_baseline(path)
     if loaded is not None:
         return loaded
-    with create_workspace(base.repo, base.revision) as workspace:
-        run = run_tests(runner, base.sandbox, workspace.path, environment, ids, base.limits)
+    run = run_tests(runner, base.sandbox, tree, environment, ids, base.limits)
     if not run.result.timed_out and run.result.limit_hit is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_suffix(".tmp")
@@ -230,25 +243,48 @@ def _environment(
     return prepare_environment(root, setup, sandbox, cache_dir=cache)
 
 
-def _target_ids(root: Path, patch: str, tests: Sequence[str] | None) -> tuple[str, ...]:
+def _target_ids(
+    tree: Path,
+    revision: str,
+    runner: Runner,
+    patch: str,
+    tests: Sequence[str] | None,
+    cache: Path,
+) -> tuple[str, ...]:
     if tests is not None:
         return tuple(dict.fromkeys(tests))
-    return tuple(_affected_tests(root, patch) or ())
+    if runner.name != "pytest":  # the code graph names tests the pytest way
+        return ()
+    return tuple(_affected_tests(tree, revision, patch, cache) or ())
 
 
-def _affected_tests(repo: Path, patch: str) -> list[str] | None:
-    """The code graph's answer when that part of patchwright is installed, else None.
+def _affected_tests(tree: Path, revision: str, patch: str, cache: Path) -> list[str] | None:
+    """The code graph's answer for the unpatched `tree`, else None (then the whole suite).
 
-    The index is the repository's own (built or updated incrementally), not the
-    workspace's, so repeated verifications reuse it.
+    The index lives in the executor's cache, one per revision, never in the repository: a
+    committed `.patchwright/` of a hostile repository is never loaded.
     """
+    from codegraph.impact import affected_tests  # heavy: only when no ids were given
+    from codegraph.index import build_index
+
+    store = cache / "indexes" / revision
+    store.parent.mkdir(parents=True, exist_ok=True)
     try:
-        index_module: Any = importlib.import_module("codegraph.index")
-        impact: Any = importlib.import_module("codegraph.impact")
-        found = impact.affected_tests(index_module.build_index(repo), patch)
-    except (ImportError, AttributeError, TypeError, OSError, PatchwrightError):
+        with _locked(cache / "indexes" / f"{revision}.lock"):
+            found = affected_tests(build_index(tree, data_dir=store), patch)
+    except (OSError, PatchwrightError):
         return None
     return [str(test_id) for test_id in found] or None
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _record(phase: str, run: TestRun) -> CommandRecord:

@@ -8,6 +8,7 @@ import pytest
 from executor.evidence import Change, render_evidence
 from executor.model import Outcome
 from executor.verify import verify
+from tests.conftest import git
 
 FILES = {
     "pyproject.toml": "[tool.pytest.ini_options]\n",
@@ -171,10 +172,27 @@ def test_the_wider_suite_runs_after_the_targets_pass(make_repo, tmp_path: Path) 
 def test_without_ids_the_code_graph_chooses_the_tests(
     make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATCHWRIGHT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PATCHWRIGHT_DATA_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     repo = make_repo(FILES)
-    evidence = verify(repo, FIX, backend="bwrap", setup=None, cache_dir=tmp_path)
+    evidence = verify(repo, FIX, backend="bwrap", setup=None, cache_dir=tmp_path / "cache")
     assert evidence.verified, evidence.reason
     row = {row.id: row for row in evidence.tests}[TESTS[0]]
     assert (row.change, row.target) == (Change.FIXED, True)
     assert "tests/test_calc.py::test_add" in evidence.commands[-1].argv
+    # The index was built in the cache, of the revision, and the user's tree is untouched.
+    assert git(repo, "status", "--porcelain", "--ignored") == ""
+    assert not (repo / ".patchwright").exists()
+    assert [p.name for p in (tmp_path / "cache" / "indexes").iterdir() if p.is_dir()] == [
+        evidence.revision
+    ]
+
+
+def test_the_code_graph_reads_the_revision_not_the_working_tree(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    # Uncommitted: the working tree's test no longer calls add; the revision's does.
+    (repo / "tests/test_calc.py").write_text("def test_add():\n    assert True\n")
+    evidence = verify(repo, FIX, backend="bwrap", setup=None, cache_dir=tmp_path / "cache")
+    assert evidence.verified, evidence.reason
+    assert "tests/test_calc.py::test_add" in evidence.commands[-1].argv
+    assert "tests/test_calc.py::test_mul" not in evidence.commands[-1].argv
