@@ -10,11 +10,16 @@ Records are stored as plain tuples (pickle protocol 5): restoring them is severa
 faster than unpickling dataclasses, and dumping is faster still. Both files carry the
 same generation token and a fingerprint of the code that produced them, so a new format
 or a changed extractor invalidates the store cleanly instead of loading stale facts.
+
+A store may come from a hostile repository (a committed `.patchwright/`), so it is read
+with an unpickler that resolves no global but the three enums the records hold: a crafted
+file can at worst fail to load, never run code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import secrets
@@ -26,7 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from codegraph.errors import IndexStoreError
-from codegraph.model import Edge, FileFacts, Import, Reference, Symbol, Unresolved
+from codegraph.model import (
+    Edge,
+    EdgeKind,
+    FileFacts,
+    Import,
+    Reference,
+    Symbol,
+    SymbolKind,
+    Unresolved,
+    Visibility,
+)
 from codegraph.resolve import Resolution
 
 FORMAT_VERSION = 1
@@ -89,7 +104,39 @@ def data_dir_for(root: Path, data_dir: str | os.PathLike[str] | None = None) -> 
     if shared:
         digest = hashlib.sha1(str(root).encode(), usedforsecurity=False).hexdigest()[:12]
         return Path(shared).expanduser() / f"{root.name}-{digest}"
-    return root / ".patchwright" / "index"
+    directory = root / ".patchwright" / "index"
+    _check_not_redirected(root, directory)
+    return directory
+
+
+_ALLOWED_GLOBALS: dict[tuple[str, str], type] = {
+    ("codegraph.model", "EdgeKind"): EdgeKind,
+    ("codegraph.model", "SymbolKind"): SymbolKind,
+    ("codegraph.model", "Visibility"): Visibility,
+}
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _ALLOWED_GLOBALS[module, name]
+        except KeyError:
+            raise pickle.UnpicklingError(f"refusing to load {module}.{name}") from None
+
+
+def safe_loads(data: bytes) -> Any:
+    """`pickle.loads` for store files: plain data and the record enums only."""
+    return _RecordUnpickler(io.BytesIO(data)).load()
+
+
+def _check_not_redirected(root: Path, directory: Path) -> None:
+    """Refuse a default store path that a symlink inside the repository redirects: a
+    hostile repository must not make `patchwright index` write outside it."""
+    current = root
+    for part in directory.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            raise IndexStoreError(f"{current} is a symbolic link; refusing to use it as the index")
 
 
 def fingerprint_sources() -> list[Path]:
@@ -120,6 +167,11 @@ def save(directory: Path, graph: GraphPart, facts: FactsPart | None) -> None:
     """Write both parts atomically; `facts=None` keeps the facts file as it is."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        if directory.parent.name == ".patchwright":
+            # The index lives inside the repository by default: keep it out of commits.
+            ignore = directory.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# patchwright's index: generated, never commit it\n*\n")
         if facts is not None:
             rows = (facts.facts, facts.resolved, facts.tallies)
             _write(directory / FACTS_FILE, (_header(facts.generation), rows))
@@ -178,8 +230,7 @@ def _read(path: Path) -> tuple[str, Any]:
     if not path.is_file():
         raise IndexStoreError(f"no index yet in {path.parent}; run `patchwright index`")
     try:
-        with path.open("rb") as handle:
-            header, rows = pickle.load(handle)
+        header, rows = safe_loads(path.read_bytes())
         found_fingerprint, generation = header
     except Exception as exc:  # a truncated or foreign file raises almost anything
         raise IndexStoreError(f"the index file {path} is corrupt ({exc!r:.80})") from exc
@@ -220,7 +271,7 @@ def encode_facts(facts: FileFacts) -> bytes:
 def decode_facts(data: bytes) -> FileFacts:
     """Raises `IndexStoreError` when the bytes are not what `encode_facts` wrote."""
     try:
-        return _facts_from_row(pickle.loads(data))
+        return _facts_from_row(safe_loads(data))
     except Exception as exc:
         raise IndexStoreError(f"a stored file record is corrupt ({exc!r:.80})") from exc
 
@@ -236,7 +287,7 @@ def encode_resolved(resolved: Resolution) -> bytes:
 
 def decode_resolved(data: bytes) -> Resolution:
     try:
-        return _resolved_from_row(pickle.loads(data))
+        return _resolved_from_row(safe_loads(data))
     except Exception as exc:
         raise IndexStoreError(f"a stored resolution is corrupt ({exc!r:.80})") from exc
 

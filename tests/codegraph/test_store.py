@@ -175,3 +175,40 @@ def test_the_fingerprint_covers_the_resolver_modules() -> None:
     assert {"resolve.py", "model.py", "testedges.py", "python.py"} <= names
     here = Path(store.__file__).parent
     assert {p.name for p in here.glob("resolve*.py")} <= names
+
+
+class _RunsCode:
+    """Unpickling this calls `os.system`: what a hostile committed store would hold."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return os.system, ("touch pwned-by-store",)
+
+
+def test_a_crafted_store_cannot_run_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    payload = pickle.dumps(((store.fingerprint(), "gen"), _RunsCode()), protocol=5)
+    (tmp_path / store.GRAPH_FILE).write_bytes(payload)
+    with pytest.raises(IndexStoreError, match=r"refusing to load posix\.system"):
+        store.load_graph(tmp_path)
+    with pytest.raises(IndexStoreError):
+        store.decode_facts(pickle.dumps(_RunsCode()))
+    assert not (tmp_path / "pwned-by-store").exists()
+
+
+def test_a_symlinked_default_store_dir_is_refused(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    outside = tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    (repo / ".patchwright").symlink_to(outside)
+    with pytest.raises(IndexStoreError, match="symbolic link"):
+        store.data_dir_for(repo)
+
+
+def test_the_default_store_keeps_itself_out_of_commits(tmp_path: Path) -> None:
+    directory = store.data_dir_for(tmp_path)
+    part = store.GraphPart("gen", {}, [], [], [], {})
+    store.save(directory, part, None)
+    assert (tmp_path / ".patchwright" / ".gitignore").read_text().splitlines()[-1] == "*"
