@@ -202,6 +202,12 @@ def _check_path(base: Path, path: str, max_bytes: int) -> tuple[str | None, int]
     """A skip reason from the file's metadata, or None and its size."""
     full = base / path
     try:
+        # A symlinked directory on the way would let a listed path read outside the tree.
+        real_parent = Path(os.path.realpath(full.parent))
+        if not real_parent.is_relative_to(os.path.realpath(base)):
+            return "inside a symlinked directory leading outside the repository", 0
+        if real_parent != Path(os.path.realpath(base)) / PurePosixPath(path).parent:
+            return "inside a symlinked directory", 0
         info = full.lstat()
         if stat.S_ISLNK(info.st_mode):
             target = full.resolve()
