@@ -138,7 +138,7 @@ class _Resolver:
         receiver = self.receiver_kind(scope, ref.name) if dotted else "unknown"
         if dotted and receiver != "module":
             # An object's attribute is a member of some class, never a module-level name.
-            candidates = tuple(c for c in candidates if self.is_member(c))
+            candidates = self.member_candidates(last, candidates)
         if not candidates:
             # A method no repository definition has belongs to an outside object (for a
             # repository class: a mixin's partner, or set dynamically); a missing
@@ -159,6 +159,14 @@ class _Resolver:
             return target
         init = self.member(target, "__init__", 0)
         return init or target
+
+    def member_candidates(self, name: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+        """The `candidates` of `name` that are class members (cached until an update)."""
+        key = ("members", name)
+        found = self.table.cache.get(key)
+        if found is None:
+            found = self.table.cache[key] = tuple(c for c in candidates if self.is_member(c))
+        return found  # type: ignore[return-value]
 
     def is_member(self, symbol_id: str) -> bool:
         owner = self.table.symbols.get(parent_id(symbol_id) or "")
