@@ -14,6 +14,7 @@ entry points and package metadata (`importlib.metadata.version`).
 from __future__ import annotations
 
 import fcntl
+import fnmatch
 import hashlib
 import json
 import os
@@ -293,6 +294,11 @@ def _check_spec(spec: EnvSpec) -> None:
         path = Path(requirement)
         if path.is_absolute() or ".." in path.parts:
             raise SandboxError(f"requirement file {requirement!r} must be inside the repository")
+
+
+def is_dependency_file(rel: str) -> bool:
+    """True for a repository-relative path that keys (and builds) the virtualenv."""
+    return rel in DEPENDENCY_FILES or any(fnmatch.fnmatchcase(rel, p) for p in DEPENDENCY_GLOBS)
 
 
 def _dependency_files(root: Path) -> list[Path]:

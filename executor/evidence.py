@@ -101,6 +101,7 @@ class Evidence:
     tests: tuple[TestChange, ...]
     started: str  # ISO 8601, UTC
     finished: str
+    notes: tuple[str, ...] = ()  # caveats a reader should weigh, one line each
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data with a stable order (tests sorted by id)."""
@@ -111,6 +112,7 @@ class Evidence:
         ]
         data["commands"] = [{**c, "argv": list(c["argv"])} for c in data["commands"]]
         data["patched_files"] = list(self.patched_files)
+        data["notes"] = list(self.notes)
         data["counts"] = counts(self.tests)
         return data
 
@@ -132,6 +134,7 @@ def render_evidence(evidence: Evidence, *, max_rows: int = 200) -> str:
         f"backend {evidence.backend}{'' if evidence.isolated else ' (NOT ISOLATED)'}  "
         f"runner {evidence.runner or '-'}",
     ]
+    lines += [f"note: {note}" for note in evidence.notes]
     for command in evidence.commands:
         state = "cached" if command.cached else f"exit {command.exit_code}"
         lines.append(f"  {command.phase:<15} {state:<8} {command.duration:8.2f}s")

@@ -23,6 +23,7 @@ from executor.environment import (
     EnvSpec,
     data_dir,
     host_environment,
+    is_dependency_file,
     prepare_environment,
     toolchain_environment,
 )
@@ -86,6 +87,7 @@ def verify(
             environment = _environment(baseline.path, test_runner, setup, sandbox, cache)
             base = replace(base, runner=test_runner.name, environment=environment.key)
             commands = [CommandRecord.of("setup", r) for r in environment.setup]
+            base = replace(base, notes=_dependency_notes(files, environment))
             ids = _target_ids(baseline.path, base.revision, test_runner, patch, tests, cache)
             before = _baseline(base, test_runner, environment, ids, cache, baseline.path)
             after = run_tests(test_runner, sandbox, patched.path, environment, ids, limits)
@@ -160,6 +162,7 @@ class _Partial:
     patched_files: tuple[str, ...] = ()
     runner: str = ""
     environment: str = ""
+    notes: tuple[str, ...] = ()
 
     def finish(
         self,
@@ -185,6 +188,7 @@ class _Partial:
             tests=tests,
             started=self.started,
             finished=_now(),
+            notes=self.notes,
         )
 
 
@@ -241,6 +245,16 @@ def _environment(
     if setup is None:
         return host_environment()
     return prepare_environment(root, setup, sandbox, cache_dir=cache)
+
+
+def _dependency_notes(files: Sequence[str], environment: Environment) -> tuple[str, ...]:
+    changed = [name for name in files if is_dependency_file(name)]
+    if not changed or environment.generated is None:  # not a venv this repository built
+        return ()
+    return (
+        f"the patch changes {', '.join(changed[:5])}: the environment was built from the "
+        "unpatched revision (the patch's build code never runs with the network)",
+    )
 
 
 def _target_ids(

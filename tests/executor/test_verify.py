@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from executor.environment import EnvSpec
 from executor.evidence import Change, render_evidence
 from executor.model import Outcome
 from executor.verify import verify
 from tests.conftest import git
+from tests.executor.test_environment import wheel
 
 FILES = {
     "pyproject.toml": "[tool.pytest.ini_options]\n",
@@ -196,3 +198,34 @@ def test_the_code_graph_reads_the_revision_not_the_working_tree(make_repo, tmp_p
     assert evidence.verified, evidence.reason
     assert "tests/test_calc.py::test_add" in evidence.commands[-1].argv
     assert "tests/test_calc.py::test_mul" not in evidence.commands[-1].argv
+
+
+def test_the_environment_is_built_from_the_unpatched_revision(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(
+        {
+            **FILES,
+            "requirements.txt": "tinydep==1.0\n",
+            "wheels/tinydep-1.0-py3-none-any.whl": wheel("tinydep", "1.0"),
+            "wheels/tinydep-2.0-py3-none-any.whl": wheel("tinydep", "2.0"),
+        }
+    )
+    # What a patch asks to install (and its build code) never runs with the network.
+    patch = FIX + "--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1 +1 @@\n"
+    patch += "-tinydep==1.0\n+tinydep==2.0\n"
+    spec = EnvSpec(
+        install_project=False,
+        requirements=("requirements.txt",),
+        packages=(),
+        pip_args=("--no-index", "--find-links", "wheels"),
+    )
+    evidence = verify(repo, patch, tests=TESTS, backend="bwrap", setup=spec, cache_dir=tmp_path)
+    assert evidence.patched_files == ("calc.py", "requirements.txt")
+    assert [c.phase for c in evidence.commands][:2] == ["setup", "setup"]
+    venv = tmp_path / "envs" / evidence.environment
+    installed = sorted(p.name for p in venv.glob("lib/python*/site-packages/tinydep-*"))
+    assert installed == ["tinydep-1.0.dist-info"]
+    assert evidence.notes == (
+        "the patch changes requirements.txt: the environment was built from the unpatched "
+        "revision (the patch's build code never runs with the network)",
+    )
+    assert "note: the patch changes requirements.txt" in render_evidence(evidence)
