@@ -8,6 +8,12 @@ from functools import cache
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from codegraph.errors import ParseError
+
+# tree-sitter's query cursor is quadratic in nesting depth (10k nested calls: minutes).
+# Real code stays far below this (CPython refuses 200 nested brackets); deeper is hostile.
+MAX_NESTING = 1000
+
 # grammar key -> (wheel module, function returning the language pointer)
 _GRAMMARS: dict[str, tuple[str, str]] = {
     "go": ("tree_sitter_go", "language"),
@@ -38,7 +44,25 @@ def query(key: str, source: str) -> Query:
 
 
 def captures(key: str, query_source: str, node: Node) -> dict[str, list[Node]]:
+    """All captures of a query; `ParseError` for a file nested too deeply to query."""
+    depth = nesting_depth(node.text or b"")
+    if depth > MAX_NESTING:
+        raise ParseError(f"brackets nested {depth} levels deep (limit {MAX_NESTING})")
     return QueryCursor(query(key, query_source)).captures(node)
+
+
+def nesting_depth(data: bytes) -> int:
+    """Deepest bracket nesting in `data`, counting brackets in strings too (an upper
+    bound of the syntax tree's call/literal nesting). 0 when it cannot exceed the limit."""
+    opening = data.count(b"(") + data.count(b"[") + data.count(b"{")
+    if opening <= MAX_NESTING:
+        return 0
+    import numpy as np  # only for the rare file with that many brackets
+
+    steps = np.zeros(256, dtype=np.int32)
+    steps[list(b"([{")] = 1
+    steps[list(b")]}")] = -1
+    return int(np.cumsum(steps[np.frombuffer(data, dtype=np.uint8)]).max())
 
 
 def text(node: Node | None) -> str:
