@@ -1,7 +1,8 @@
 """Verify a patch: the same tests on the unpatched baseline and on the patched tree.
 
-A patch is *verified* when it applied, no test regressed, every target test passes after
-it (fail→pass or pass→pass), and at least one test ran. Anything else is an answer, not
+A patch is *verified* when it applied, no test that passed before fails, skips or vanishes
+after it, every target test passes after it (fail→pass, pass→pass or new→pass), and at
+least one test ran. Anything else is an answer, not
 an error: the returned `Evidence` says why.
 """
 
@@ -39,7 +40,6 @@ MAX_PATCH_BYTES = 10 * 1024 * 1024
 MAX_TEST_IDS = 5000
 _BLOCKING = {Change.REGRESSED, Change.LOST, Change.NEW_FAIL}
 _TOOLCHAINS = {"gotest": "go", "npm": "npx"}
-_TARGET_BLOCKING = _BLOCKING | {Change.STILL_FAILING, Change.MISSING}
 
 
 def verify(
@@ -132,13 +132,16 @@ def verdict(rows: Sequence[TestChange], after: TestRun, *, whole_suite: bool) ->
         return False, f"test run timed out after {after.result.duration:.0f}s"
     if after.result.limit_hit:
         return False, f"test run hit the {after.result.limit_hit} limit"
-    # Over a whole suite, failures the baseline already had are not the patch's doing.
+    # Over a whole suite, failures the baseline already had are not the patch's doing; a
+    # test that passed before must still pass (not fail, skip or vanish), and a target
+    # test must pass after, whatever it did before.
     for row in rows:
-        blocking = _TARGET_BLOCKING if row.target and not whole_suite else _BLOCKING
-        if row.change in blocking:
+        lost = row.before is Outcome.PASSED and row.after is not Outcome.PASSED
+        unmet = row.target and not whole_suite and row.after is not Outcome.PASSED
+        if row.change in _BLOCKING or lost or unmet:
             if row.message == NOT_FOUND:
                 return False, f"target test not found: {row.id}"
-            regressed = row.change in _BLOCKING or row.before is Outcome.PASSED
+            regressed = row.change in _BLOCKING or lost
             kind = "regression" if regressed else "target test not passing"
             return False, f"{kind}: {row.id} {row.change.value}"
     if not any(row.after is Outcome.PASSED for row in rows):

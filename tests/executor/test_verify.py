@@ -7,8 +7,9 @@ import pytest
 
 from executor.environment import EnvSpec
 from executor.evidence import Change, render_evidence
-from executor.model import Outcome
-from executor.verify import verify
+from executor.model import Outcome, RunResult, TestResult
+from executor.runners import TestRun
+from executor.verify import compare, verdict, verify
 from tests.conftest import git
 from tests.executor.test_environment import wheel
 
@@ -229,3 +230,33 @@ def test_the_environment_is_built_from_the_unpatched_revision(make_repo, tmp_pat
         "revision (the patch's build code never runs with the network)",
     )
     assert "note: the patch changes requirements.txt" in render_evidence(evidence)
+
+
+def table(
+    before: dict[str, Outcome], after: dict[str, Outcome], ids: list[str]
+) -> tuple[bool, str]:
+    result = RunResult(("pytest",), "bwrap", 0, "", "", 1.0)
+    rows = compare(
+        [TestResult(i, o) for i, o in before.items()],
+        [TestResult(i, o) for i, o in after.items()],
+        ids,
+        target=True,
+    )
+    run = TestRun(result, tuple(TestResult(i, o) for i, o in after.items()))
+    return verdict(rows, run, whole_suite=not ids)
+
+
+def test_a_target_turned_into_a_skip_is_not_verified() -> None:
+    before = {"a": Outcome.FAILED, "b": Outcome.PASSED}
+    after = {"a": Outcome.SKIPPED, "b": Outcome.PASSED}
+    assert table(before, after, ["a", "b"]) == (False, "target test not passing: a skipped")
+    after = {"a": Outcome.PASSED, "b": Outcome.PASSED}
+    assert table(before, after, ["a", "b"]) == (True, "1 fail->pass, 1 pass->pass, 0 new passing")
+
+
+def test_deleting_tests_that_passed_is_a_regression_over_the_whole_suite() -> None:
+    before = {"a": Outcome.FAILED, "b": Outcome.PASSED, "c": Outcome.PASSED}
+    assert table(before, {"c": Outcome.PASSED}, []) == (False, "regression: b missing")
+    # A failing test the baseline already had stays excused over the whole suite.
+    after = {"a": Outcome.FAILED, "b": Outcome.PASSED, "c": Outcome.PASSED}
+    assert table(before, after, []) == (True, "0 fail->pass, 2 pass->pass, 0 new passing")
