@@ -181,10 +181,15 @@ def count_by_kind(graph: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def build_graph(
-    facts: Mapping[str, FileFacts], edges: Sequence[Iterable[Edge]] = ()
+    facts: Mapping[str, FileFacts],
+    edges: Sequence[Iterable[Edge]] = (),
+    *,
+    into: nx.MultiDiGraph | None = None,
 ) -> nx.MultiDiGraph:
-    """A graph of every symbol in `facts`, their `contains` edges and the given edges."""
-    graph = new_graph(s for f in facts.values() for s in f.symbols)
+    """A graph of every symbol in `facts`, their `contains` edges and the given edges
+    (added to `into` when given, else to a new graph)."""
+    graph = nx.MultiDiGraph() if into is None else into
+    add_nodes(graph, (s for f in facts.values() for s in f.symbols))
     for file_facts in facts.values():
         add_edges(graph, contains_edges(file_facts))
     for group in edges:

@@ -520,9 +520,14 @@ def _cold(
 ) -> Index:
     facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
     table = SymbolTable.build(facts)
-    graph = graphs.build_graph(facts)
-    symbols = {sid: data["symbol"] for sid, data in graph._node.items()}
+    # Built while the resolve workers run (they need only the table): rows arrive after.
+    graph = nx.MultiDiGraph()
+    symbols: dict[str, Symbol] = {}
     test_rows: list[graphs.EdgeTuple] = []
+
+    def build_graph() -> None:
+        graphs.build_graph(facts, into=graph)
+        symbols.update((sid, data["symbol"]) for sid, data in graph._node.items())
 
     def tests_ready(resolved: Mapping[str, ResolvedFile]) -> None:
         # TESTS edges need only the test files' resolutions: computed here, they overlap
@@ -536,6 +541,7 @@ def _cold(
         sink=partial(graphs.add_rows, graph),
         first=is_test_file,
         then=tests_ready,
+        meanwhile=build_graph,
         jobs=jobs,
         progress=progress,
     )

@@ -195,6 +195,7 @@ def resolve_all(
     sink: Callable[[list[EdgeTuple]], object],
     first: Callable[[str], bool] = lambda path: False,
     then: Callable[[Mapping[str, ResolvedFile]], object] = lambda resolved: None,
+    meanwhile: Callable[[], object] = lambda: None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, ResolvedFile]:
@@ -202,8 +203,10 @@ def resolve_all(
     rows as soon as they arrive. Files resolved in workers come back encoded for the
     store (the parent decodes only what it reads later); the others decoded.
 
-    The files `first` selects are resolved first, and `then` runs on them as soon as
-    they are all in, while the workers go on with the rest.
+    `meanwhile` runs before the first row reaches `sink`: once the workers have started
+    when there are workers, so that it overlaps with them. The files `first` selects are
+    resolved first, and `then` runs on them as soon as they are all in, while the
+    workers go on with the rest.
     """
     global _SHARED
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
@@ -221,6 +224,7 @@ def resolve_all(
 
     # Resolve workers must inherit the table: without a safe fork, resolve here.
     if jobs == 1 or total < MIN_PARALLEL_FILES or not _can_fork():
+        meanwhile()
         maybe_then()
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
@@ -240,6 +244,7 @@ def resolve_all(
             initializer=_worker_init,
         ) as pool:
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
+            meanwhile()
             maybe_then()
             # In submission order, not completion order: the graph's insertion order (and
             # so every traversal of it) is then the same on every build.
