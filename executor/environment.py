@@ -18,6 +18,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -135,22 +136,42 @@ def host_environment() -> Environment:
 
 def toolchain_environment(binary: str) -> Environment:
     """The environment for a non-Python runner: its toolchain first on PATH and, when it
-    lives outside `/usr` (rustup's `~/.cargo`, a Go tarball), bound read-only."""
+    lives outside `/usr` (rustup's `~/.cargo`, a Go tarball), bound read-only.
+
+    Only what a toolchain runs from is bound: of cargo's home `bin/`, `registry/` and
+    `git/` (never `credentials.toml` or `config.toml`), of rustup's home its settings and
+    toolchains; never a home directory or one of its ancestors.
+    """
     found = shutil.which(binary)
     if found is None:
         return Environment("", Path("/usr/bin"), ())
     bin_dir = Path(found).parent
     binds: list[Path] = []
     variables: list[tuple[str, str]] = []
-    if not bin_dir.is_relative_to("/usr") and bin_dir.parent != Path("/"):
-        binds.append(bin_dir.parent)
     if binary == "cargo":
-        for name, default in (("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")):
+        for name, default, parts in _RUST_HOMES:
             home = Path(os.environ.get(name) or Path.home() / default)
             if home.is_dir():
-                binds.append(home.resolve())
+                binds += [home.resolve() / part for part in parts if (home / part).exists()]
                 variables.append((name, str(home.resolve())))
-    return Environment(binary, bin_dir, tuple(dict.fromkeys(binds)), tuple(variables))
+    if not bin_dir.is_relative_to("/usr") and not any(bin_dir.is_relative_to(b) for b in binds):
+        # A toolchain's root (`/opt/go` for `/opt/go/bin`), else its bin directory alone.
+        binds.append(bin_dir.parent if _bindable(bin_dir.parent) else bin_dir)
+    safe = [path for path in dict.fromkeys(binds) if _bindable(path)]
+    return Environment(binary, bin_dir, tuple(safe), tuple(variables))
+
+
+_RUST_HOMES = (
+    ("CARGO_HOME", ".cargo", ("bin", "registry", "git")),
+    ("RUSTUP_HOME", ".rustup", ("settings.toml", "toolchains", "update-hashes")),
+)
+
+
+def _bindable(path: Path) -> bool:
+    """False for `/`, a home directory (the caller's or $HOME) and their ancestors."""
+    path = path.resolve()
+    homes = {Path.home().resolve(), Path(pwd.getpwuid(os.getuid()).pw_dir).resolve()}
+    return path != Path("/") and not any(home.is_relative_to(path) for home in homes)
 
 
 def env_key(root: Path, spec: EnvSpec) -> str:

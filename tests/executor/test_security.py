@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from executor.environment import toolchain_environment
 from executor.errors import PatchError
 from executor.model import Limits, RunResult
 from executor.sandbox.bwrap import BwrapSandbox
@@ -254,3 +255,68 @@ def test_symlinks_to_etc_cannot_be_planted_or_written_through(
     assert "Read-only file system" in result.stderr
     assert not Path("/etc", marker).exists()
     assert "pwned" not in Path("/etc/hostname").read_text()
+
+
+def fake_toolchain(bin_dir: Path, name: str) -> None:
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    (bin_dir / name).write_text("#!/bin/sh\necho toolchain\n")
+    (bin_dir / name).chmod(0o755)
+
+
+def test_the_cargo_runner_never_sees_the_crates_io_token(
+    bwrap: BwrapSandbox,
+    workspace: Workspace,
+    marker: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cargo_home = tmp_path / "cargo-home"
+    fake_toolchain(cargo_home / "bin", "cargo")
+    (cargo_home / "registry").mkdir()
+    (cargo_home / "credentials.toml").write_text('[registry]\ntoken = "cio-SECRET"\n')
+    (cargo_home / "config.toml").write_text('[registry]\ntoken = "cio-SECRET"\n')
+    monkeypatch.setenv("CARGO_HOME", str(cargo_home))
+    monkeypatch.setenv("RUSTUP_HOME", str(tmp_path / "no-rustup"))
+    monkeypatch.setenv("PATH", f"{cargo_home / 'bin'}:/usr/bin:/bin")
+    environment = toolchain_environment("cargo")
+    assert environment.ro_binds == (cargo_home / "bin", cargo_home / "registry")
+    code = (
+        "import os, subprocess\n"
+        "home = os.environ['CARGO_HOME']\n"
+        "print(subprocess.run(['cargo'], capture_output=True, text=True).stdout.strip())\n"
+        "for name in ('credentials.toml', 'config.toml'):\n"
+        "    try:\n"
+        "        print(open(os.path.join(home, name)).read())\n"
+        "    except OSError as exc:\n"
+        "        print('blocked', name)\n"
+    )
+    result = bwrap.run(
+        [sys.executable, "-c", f"# {marker}\n{code}"],
+        workspace.path,
+        SMALL,
+        env={
+            **PYTHON_ENV,
+            "PATH": f"{environment.bin_dir}:/usr/bin:/bin",
+            **dict(environment.variables),
+        },
+        ro_binds=[Path(sys.prefix), *environment.ro_binds],
+    )
+    assert result.stdout.split("\n")[:3] == [
+        "toolchain", "blocked credentials.toml", "blocked config.toml"
+    ], result.stderr  # fmt: skip
+
+
+def test_a_toolchain_in_the_home_directory_never_binds_the_home(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home = tmp_path / "home"
+    fake_toolchain(home / "bin", "gotool")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", f"{home / 'bin'}:/usr/bin:/bin")
+    environment = toolchain_environment("gotool")
+    assert environment.ro_binds == (home / "bin",)
+    # Nor any ancestor of it, nor the root.
+    fake_toolchain(tmp_path / "bin", "gotool2")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
+    assert toolchain_environment("gotool2").ro_binds == (tmp_path / "bin",)
