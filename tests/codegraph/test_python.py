@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from codegraph.errors import ParseError
 from codegraph.languages import get_language
 from codegraph.languages.python import LANGUAGE, module_name
 from codegraph.model import EdgeKind, Import, SymbolKind, Visibility
@@ -214,8 +217,11 @@ def test_non_utf8_empty_and_garbage_files_never_crash():
     assert len(empty.symbols) == 1 and empty.symbols[0].span == (1, 1)
     garbage = _facts("g.py", bytes(range(256)) * 20)
     assert garbage.symbols[0].id == "g.py"
-    deep = _facts("d.py", b"x = " + b"(" * 3000 + b"1" + b")" * 3000 + b"\n")
+    deep = _facts("d.py", b"x = " + b"(" * 900 + b"1" + b")" * 900 + b"\n")
     assert deep.symbols[1].id == "d.py::x"
+    # Deeper nesting makes tree-sitter queries quadratic: refused with a clean error.
+    with pytest.raises(ParseError, match="nested 3000 levels"):
+        _facts("d.py", b"x = " + b"(" * 3000 + b"1" + b")" * 3000 + b"\n")
     chain = _facts("c.py", b"def f():\n    a" + b".b()" * 5000 + b"\n")
     assert chain.symbols[1].id == "c.py::f"
     nested = b"x: " + b"Optional[" * 500 + b"int" + b"]" * 500 + b" = 1\n"
