@@ -22,8 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 from benchmarks import style_eval_baseline as baseline
 from benchmarks import style_eval_inject as inject
 from benchmarks.style_eval_inject_docstring import inject_docstring_style
@@ -37,6 +35,7 @@ from style import (
     skip_reason,
 )
 from style.model import Finding, Observations, StyleProfile
+from style.paths import is_excluded
 
 WINDOW = 20
 
@@ -132,9 +131,7 @@ def window(path: str, source: str, seed: int) -> frozenset[int]:
 
 def excluded(patterns: Sequence[str], path: str) -> bool:
     """Whether the project's own configuration excludes `path` from its tools."""
-    if not patterns:
-        return False
-    return bool(pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path))
+    return is_excluded(path, tuple(patterns))
 
 
 def choose_heldout(paths: Sequence[str], limit: int | None, seed: int) -> list[str]:

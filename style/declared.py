@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from style.model import DeclaredConfig
+from style.paths import MAX_EXCLUDE_REGEX_CHARS
 
 MAX_CONFIG_BYTES = 1_000_000
 _HOOK_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([\w.-]+)", re.M)
@@ -109,6 +110,10 @@ def _pyproject(builder: _Builder, root: Path, hooks: set[str]) -> None:
         builder.tools.add("black")
         origin = source if "black" in tools else ".pre-commit-config.yaml"
         _formatter(builder, "black", black, origin)
+        for key in ("exclude", "extend-exclude", "force-exclude"):
+            regex = black.get(key)
+            if isinstance(regex, str) and regex.strip() and len(regex) < MAX_EXCLUDE_REGEX_CHARS:
+                builder.exclude.append("re:" + regex.strip())
     elif ruff_format:
         builder.tools.add("ruff-format")
         origin = source if "format" in ruff else ".pre-commit-config.yaml"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from style import javascript, python
 from style.items import Item, Scan, split_lines
 from style.model import Observations
-from style.paths import is_migration, is_test_path, language_of
+from style.paths import is_generated_source, is_migration, is_test_path, language_of
 
 MAX_SOURCE_CHARS = 2_000_000
 _EXAMPLES_PER_VALUE = 3
@@ -21,6 +21,8 @@ def scan_source(path: str, source: str) -> Scan:
     """Every item of one file; files in a language we do not read yield none."""
     language = language_of(path)
     if language is None or len(source) > MAX_SOURCE_CHARS or "\x00" in source:
+        return Scan((), (), None)
+    if is_generated_source(source):
         return Scan((), (), None)
     scanner = python.scan if language == "python" else javascript.scan
     found = scanner(path, source)

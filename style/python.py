@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 
@@ -67,6 +68,10 @@ def scan(path: str, source: str) -> Scan:
 
 # ctypes classes take the C struct's name: not the author's choice
 _C_MIRRORS = frozenset({"Structure", "Union", "BigEndianStructure", "LittleEndianStructure"})
+# ctypes functions that build an exception from the OS error state: no message to give
+_EXCEPTION_FACTORIES = frozenset({"WinError", "FormatError"})
+# a Protocol or an ABC spells out someone's interface, names and all
+_INTERFACES = frozenset({"Protocol", "ABC", "ABCMeta"})
 _SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _EXPRESSIONS: frozenset[type[ast.AST]] = frozenset(
     {ast.JoinedStr, ast.BinOp, ast.Call, ast.ExceptHandler, ast.Raise, ast.ImportFrom, ast.Import}
@@ -85,6 +90,7 @@ class _AstObserver:
         self.items: list[Item] = []
         self.docstrings: set[int] = set()
         self.binds_c = False  # a ctypes binding keeps the C API's names
+        self.platform_blocks: list[tuple[int, int]] = []
 
     def _noqa(self, line: int) -> bool:
         return 0 < line <= len(self.lines) and "noqa" in self.lines[line - 1]
@@ -100,6 +106,8 @@ class _AstObserver:
             or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "ctypes")
             for n in tree.body
         )
+        if any(marker in line for line in self.lines for marker in _PLATFORM_MARKERS):
+            self.platform_blocks = _platform_blocks(tree)
         self._module(tree)
         self._import_grouping(tree)
         for node in tree.body:
@@ -195,11 +203,8 @@ class _AstObserver:
                 naming = "test_prefix" if stem.startswith("test_") else "test_suffix"
                 self.add("tests.file_naming", naming, 1)
             parts = self.path.split("/")[:-1]
-            layout = (
-                "tests_dir"
-                if any(p in {"tests", "test", "testing"} for p in parts)
-                else "colocated"
-            )
+            # a test module in a benchmark suite's own directory is not next to the code
+            layout = "tests_dir" if any(p in _TEST_TREES for p in parts) else "colocated"
             self.add("tests.layout", layout, 1)
 
     def _top_level(self, node: ast.stmt) -> None:
@@ -215,36 +220,43 @@ class _AstObserver:
                     self._top_level(child)
 
     def _class(self, node: ast.ClassDef) -> None:
-        mirrors_c = any(dotted(b).rsplit(".", 1)[-1] in _C_MIRRORS for b in node.bases)
-        if not self._noqa(node.lineno) and not mirrors_c:
+        bases = {dotted(b).rsplit(".", 1)[-1] for b in node.bases}
+        bases.update(dotted(k.value).rsplit(".", 1)[-1] for k in node.keywords)
+        bases |= {
+            dotted(b.value).rsplit(".", 1)[-1] for b in node.bases if isinstance(b, ast.Subscript)
+        }
+        if not self._noqa(node.lineno) and not bases & _C_MIRRORS and _class_name_counts(node):
             value = classify(node.name.lstrip("_"))
-            if value is not None:
+            if value is not None and not (self.is_test and value == "mixed"):
                 self.add("naming.class", value, node.lineno, node.name)
         if not node.name.startswith("_") and not self.is_test:
             present = ast.get_docstring(node) is not None
             self.add("docstring.class", "present" if present else "missing", node.lineno)
+        interface = bool(bases & _INTERFACES)
         for child in flatten(node.body):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                self._function(child, method=True)
+                self._function(child, method=True, interface=interface)
             elif isinstance(child, ast.ClassDef):
                 self._class(child)
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> None:
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool, interface: bool = False
+    ) -> None:
         name = node.name
         dunder = name.startswith("__") and name.endswith("__")
         test = self.is_test and name.startswith("test")
         decorators = {dotted(d).rsplit(".", 1)[-1] for d in node.decorator_list}
-        if not dunder and not self._noqa(node.lineno):
+        if not dunder and not self._noqa(node.lineno) and not interface:
             if test:
-                # test names quote the code they test (`test_returns_Attr`): only the
-                # snake_case / camelCase choice is evidence
-                value = classify(name.removeprefix("test").lstrip("_") or "x")
-                if value in {"snake_case", "camelCase"}:
+                value = _test_name_shape(name)
+                if value is not None:
                     self.add("naming.test_function", value, node.lineno, name)
             elif not is_role_name(name) and "override" not in decorators:
                 value = classify(name.lstrip("_"))
                 kind = "naming.method" if method else "naming.function"
-                if value is not None and not (self.binds_c and value == "PascalCase"):
+                # a PascalCase function stands in for a class (a factory, a duck-typed
+                # `Lock()`): it follows the class rule on purpose
+                if value is not None and value != "PascalCase":
                     self.add(kind, value, node.lineno, name)
         self._nested(node)
         public = not name.startswith("_") and not self.is_test and "overload" not in decorators
@@ -268,6 +280,11 @@ class _AstObserver:
 
     def _annotations(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> None:
         end = node.body[0].lineno - 1 if node.body else node.lineno
+        signature = self.lines[node.lineno - 1 : max(end, node.lineno)]
+        if any(_TYPE_IGNORE.search(text) for text in signature):
+            return  # the author told the type checker to look away: no evidence either way
+        if any(start <= node.lineno <= stop for start, stop in self.platform_blocks):
+            return  # type checkers skip other platforms' branches: annotations go unchecked
         value = annotation_value(node, method=method)
         self.add("annotations", value, node.lineno, node.name, end=max(end, node.lineno))
 
@@ -282,7 +299,7 @@ class _AstObserver:
                 name = child.name
                 if not is_role_name(name) and not self._noqa(child.lineno):
                     value = classify(name.lstrip("_"))
-                    if value is not None:
+                    if value is not None and value != "PascalCase":
                         self.add("naming.function", value, child.lineno, name)
                 self._docstring_style(child, ast.get_docstring(child))
                 if not (self.is_test and name.startswith("test")):
@@ -337,6 +354,7 @@ class _AstObserver:
             and isinstance(func.value, ast.Constant)
             and isinstance(func.value.value, str)
             and "{" in func.value.value
+            and _fstring_expressible(func.value.value, node)
         ):
             self.add("string_format", "format", node.lineno)
         if self.is_test or self.is_cli:
@@ -349,8 +367,13 @@ class _AstObserver:
                 self.add("output", "logging", node.lineno)
 
     def _raise(self, node: ast.Raise) -> None:
+        if self.is_test:
+            return  # tests raise bare exceptions to exercise the handlers under test
         exc = node.exc
-        if isinstance(exc, ast.Call) and looks_like_class(dotted(exc.func)):
+        factory = isinstance(exc, ast.Call) and (
+            dotted(exc.func).rsplit(".", 1)[-1] in _EXCEPTION_FACTORIES
+        )
+        if isinstance(exc, ast.Call) and looks_like_class(dotted(exc.func)) and not factory:
             value = "message" if exc.args or exc.keywords else "no_message"
             self.add("exceptions.message", value, node.lineno)
         elif isinstance(exc, ast.Name | ast.Attribute) and looks_like_class(dotted(exc)):
@@ -369,15 +392,80 @@ class _AstObserver:
 
     def _import_grouping(self, tree: ast.Module) -> None:
         seen: dict[tuple[str, int], int] = {}
+        # isort keeps `from m import a as b` on its own line by default, and the names
+        # after it then start a new statement: a module imported with an alias says
+        # nothing about grouping
+        aliased = {
+            (n.module or "", n.level)
+            for n in tree.body
+            if isinstance(n, ast.ImportFrom) and any(a.asname for a in n.names)
+        }
         for node in tree.body:
             if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
                 continue
             key = (node.module or "", node.level)
+            if key in aliased:
+                continue
             if len(node.names) > 1:
                 self.add("imports.names", "grouped", node.lineno)
             elif key in seen:
                 self.add("imports.names", "one_per_line", node.lineno)
             seen[key] = node.lineno
+
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore")
+# `{:{width}}`: a format spec built from a field, which an f-string spells only clumsily
+_NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
+
+
+def _fstring_expressible(template: str, call: ast.Call) -> bool:
+    """Whether `template.format(...)` reads as simply as an f-string would: not with
+    `*args`/`**kwargs`, nested format specs, or a field used more than once."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return False
+    if _NESTED_SPEC.search(template):
+        return False
+    fields = re.findall(r"\{([A-Za-z_]\w*|\d+)[^{}]*\}", template)
+    return len(fields) == len(set(fields))
+
+
+def _test_name_shape(name: str) -> str | None:
+    """A test's name quotes the code it tests (`test_returns_Attr`, `test_exampleGraph`):
+    `testFooBar` against `test_foo_bar` is the only evidence."""
+    rest = name.removeprefix("test")
+    if rest.startswith("_"):
+        return "snake_case" if classify(rest.lstrip("_") or "x") == "snake_case" else None
+    value = classify(rest[:1].lower() + rest[1:]) if rest else None
+    return value if value == "camelCase" else None
+
+
+_TEST_TREES = frozenset({"tests", "test", "testing", "bench", "benchmark", "benchmarks"})
+_PLATFORM_MARKERS = ("sys.platform", "os.name", "platform.system")
+
+
+def _platform_blocks(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line spans of `if sys.platform == ...:` / `if os.name == ...:` blocks."""
+    spans: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and any(
+            isinstance(n, ast.Attribute | ast.Call)
+            and dotted(n.func if isinstance(n, ast.Call) else n) in _PLATFORM_MARKERS
+            for n in ast.walk(node.test)
+        ):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+    return spans
+
+
+def _class_name_counts(node: ast.ClassDef) -> bool:
+    """Private classes without methods are sentinels or namespaces (`_MISSING`,
+    `_python_symbols`) whose names mimic values, not types."""
+    if not node.name.startswith("_"):
+        return True
+    return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in node.body) and (
+        classify(node.name.lstrip("_")) != "UPPER_CASE"
+    )
 
 
 def _is_reraise(statement: ast.stmt) -> bool:

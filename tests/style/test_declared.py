@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from style import read_declared
+from style.model import StyleProfile
+from style.paths import is_excluded
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -52,6 +54,24 @@ def test_black_settles_formatting(tmp_path: Path) -> None:
     assert declared.formatter == "black"
     assert declared.values["quotes"] == "double"
     assert declared.values["line_length"] == "120"
+
+
+def test_black_exclude_regex_keeps_its_files_out_of_the_profile(tmp_path: Path) -> None:
+    toml = """[tool.black]
+extend-exclude = '''
+/(
+    tests/data/
+  | profiling/
+)
+'''
+"""
+    declared = read_declared(write(tmp_path, {"pyproject.toml": toml}))
+    assert len(declared.exclude) == 1 and declared.exclude[0].startswith("re:/(")
+    assert is_excluded("profiling/list_huge.py", declared.exclude)
+    assert not is_excluded("src/black/linegen.py", declared.exclude)
+    profile = StyleProfile(conventions=(), declared=declared)
+    assert not profile.governs("profiling/list_huge.py")
+    assert profile.governs("src/black/linegen.py")
 
 
 def test_black_without_string_normalization_declares_no_quotes(tmp_path: Path) -> None:

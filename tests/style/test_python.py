@@ -321,3 +321,112 @@ def test_ctypes_bindings_keep_c_names() -> None:
 def test_future_import_is_expected_only_where_it_could_matter() -> None:
     assert items("pkg/__main__.py", "from .cli import main\n\nmain()\n", "future_annotations") == []
     assert items("pkg/constants.py", "LIMIT = 3\n", "future_annotations") == [("missing", 1)]
+
+
+def test_type_ignore_on_a_signature_is_no_annotation_evidence() -> None:
+    source = (
+        "def readinto(self, b: bytearray):  # type: ignore[no-untyped-def]\n    return 0\n"
+        "def plain(a: int):\n    return a\n"
+    )
+    assert items("pkg/m.py", source, "annotations") == [("partial", 3)]
+
+
+def test_platform_branches_are_no_annotation_evidence() -> None:
+    source = """import sys
+if sys.platform == 'win32':
+    def _enable() -> None:
+        from ctypes import WinError
+
+        def bool_errcheck(result, func, args):
+            if not result:
+                raise WinError()
+            return args
+def untyped(a):
+    return a
+"""
+    assert items("pkg/color.py", source, "annotations") == [("none", 10)]
+    # WinError() builds the exception from the OS error state: not a messageless raise
+    assert items("pkg/color.py", source, "exceptions.message") == []
+    plain = "def f() -> None:\n    raise ValueError()\n"
+    assert items("pkg/m.py", plain, "exceptions.message") == [("no_message", 2)]
+
+
+def test_interfaces_and_class_stand_ins_are_no_naming_evidence() -> None:
+    source = """from typing import Protocol
+class Language(Protocol):
+    def ENVIRONMENT_DIR(self) -> str: ...
+    def installHook(self) -> None: ...
+class FakeManager:
+    def Lock(self) -> object:
+        return object()
+    def shutdownNow(self) -> None:
+        pass
+def RemoveFromParent() -> object:
+    return object()
+"""
+    assert items("pkg/m.py", source, "naming.method") == [("camelCase", 8)]
+    assert items("pkg/m.py", source, "naming.function") == []
+
+
+def test_private_sentinel_and_namespace_classes_are_no_naming_evidence() -> None:
+    source = """class _UNDEFINED_DEFAULT:
+    pass
+class _python_symbols(Symbols):
+    and_expr: int
+class _HAS_DEFAULT(object):
+    def __repr__(self) -> str:
+        return ''
+class _helper_thing:
+    def run(self) -> None:
+        pass
+class my_class:
+    pass
+"""
+    assert items("pkg/m.py", source, "naming.class") == [("snake_case", 8), ("snake_case", 11)]
+
+
+def test_test_names_quoting_the_code_under_test_are_weak_evidence() -> None:
+    source = """class TestConvert_AssignForWith(Base):
+    def test_exampleGraph(self):
+        pass
+    def testExampleGraph(self):
+        pass
+    def test_example_graph(self):
+        pass
+class TestPlain:
+    pass
+"""
+    path = "tests/test_m.py"
+    assert items(path, source, "naming.test_function") == [("camelCase", 4), ("snake_case", 6)]
+    assert items(path, source, "naming.class") == [("PascalCase", 8)]
+
+
+def test_format_calls_an_fstring_cannot_express_simply_are_not_counted() -> None:
+    source = """a = "{:,.{precision}f}{}".format(x, s, precision=p)
+b = "{name} {name}".format(name=n)
+c = "{a} {b}".format(**values)
+d = "{} {}".format(*pair)
+e = "{}.{}".format(base, module)
+"""
+    assert items("pkg/m.py", source, "string_format") == [("format", 5)]
+
+
+def test_aliased_from_imports_say_nothing_about_grouping() -> None:
+    source = """from pygments.token import Comment, Keyword
+from pygments.token import Text as TextToken
+from pygments.token import Token
+from os.path import join
+from os.path import split
+"""
+    assert items("pkg/m.py", source, "imports.names") == [("one_per_line", 5)]
+
+
+def test_a_benchmark_suite_directory_is_a_tests_directory() -> None:
+    source = "def test_speed():\n    pass\n"
+    assert items("bench/test_benchmarks.py", source, "tests.layout") == [("tests_dir", 1)]
+    assert items("pkg/test_core.py", source, "tests.layout") == [("colocated", 1)]
+
+
+def test_tests_raising_bare_exceptions_are_no_message_evidence() -> None:
+    source = "def helper():\n    raise SkipFile()\n"
+    assert items("tests/test_codemod.py", source, "exceptions.message") == []
