@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from executor.errors import SandboxError
@@ -47,6 +47,7 @@ _SECRET = re.compile(
 )
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _MARKER = "patchwright-env.json"
+_BUILD_SOURCE = "patchwright-build-source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +198,10 @@ def prepare_environment(
 ) -> Environment:
     """The repository's venv, built once (network on) and reused by every later run.
 
-    A venv is built in a staging directory and renamed into place only when complete; a
-    lock file serialises concurrent builders of the same key. Raises `SandboxError` with
-    the failing command's last output line when an install step fails.
+    A venv is built in place (its scripts' shebangs name their final path) under a lock
+    file that serialises builders of the same key; the marker file is written last, so a
+    directory without it is a builder's remains and is built again. Raises `SandboxError`
+    with the failing command's last output line when an install step fails.
     """
     _check_spec(spec)
     key = env_key(root, spec)
@@ -214,29 +216,49 @@ def prepare_environment(
     with _locked(envs / f"{key}.lock"):
         if (final / _MARKER).is_file():  # another builder finished while we waited
             return Environment(key, final / "bin", binds, spec.variables, True, (), generated)
-        staging = envs / f".build-{key}-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_stale_builds(envs)
+        shutil.rmtree(final, ignore_errors=True)
         try:
-            venv, results = _build(root, spec, sandbox, limits, staging, python)
-            (venv / _MARKER).write_text(json.dumps(asdict(spec), sort_keys=True))
-            venv.rename(final)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            results = _build(root, spec, sandbox, limits, final, python)
+            (final / _MARKER).write_text(json.dumps(asdict(spec), sort_keys=True))
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
     return Environment(key, final / "bin", binds, spec.variables, False, results, generated)
 
 
+def _remove_stale_builds(envs: Path) -> None:
+    """Staging directories (`.build-<key>-<pid>`, older versions) of builders now dead."""
+    for path in envs.glob(".build-*"):
+        pid = path.name.rpartition("-")[2]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()  # our own pid: a leftover of an earlier build in this process
+
+
 def _build(
-    root: Path, spec: EnvSpec, sandbox: Sandbox, limits: Limits, staging: Path, python: Path
-) -> tuple[Path, tuple[RunResult, ...]]:
-    """Copy the tree to `staging`, the setup's current (and only writable) directory, so
-    requirement files that say `-e .` or `-r other.txt` resolve as in the repository."""
+    root: Path, spec: EnvSpec, sandbox: Sandbox, limits: Limits, venv: Path, python: Path
+) -> tuple[RunResult, ...]:
+    """Create `venv` and install into it from a copy of the tree at `venv/_BUILD_SOURCE`,
+    the install's current directory, so requirement files that say `-e .` or `-r
+    other.txt` resolve as in the repository. The copy is removed afterwards."""
+    source = venv / _BUILD_SOURCE
+    venv.mkdir()
     # Links stay links: following one could copy a host secret into a networked sandbox.
     shutil.copytree(
-        root, staging, symlinks=True, ignore=shutil.ignore_patterns(".git", ".patchwright")
+        root, source, symlinks=True, ignore=shutil.ignore_patterns(".git", ".patchwright")
     )
-    env = scrubbed_env(staging, python_path=False)
+    env = scrubbed_env(venv, python_path=False)
     env.update(spec.variables)
-    venv = staging / ".patchwright" / "venv"
     install = [str(venv / "bin" / "python"), "-m", "pip", "install", *spec.pip_args]
     for requirement in spec.requirements:
         install += ["-r", requirement]
@@ -247,18 +269,22 @@ def _build(
         steps.append(install)
     results = []
     for argv in steps:
+        # The venv is the sandbox's writable directory; the install runs in the copy.
+        in_source = ["/bin/sh", "-c", 'cd "$0" && exec "$@"', str(source), *argv]
         result = sandbox.run(
-            argv, staging, limits, env=env, network=True, ro_binds=(_prefix(python),)
+            in_source, venv, limits, env=env, network=True, ro_binds=(_prefix(python),)
         )
-        results.append(result)
+        results.append(replace(result, argv=tuple(argv)))
         if not result.ok:
             tail = (result.stderr.strip() or result.stdout.strip() or "no output").splitlines()
             what = "timed out" if result.timed_out else f"exited {result.exit_code}"
             raise SandboxError(
                 f"environment setup failed: `{' '.join(argv[:4])} …` {what}: {tail[-1][:300]}"
             )
-    _keep_generated(root, staging, venv / GENERATED)
-    return venv, tuple(results)
+    _keep_generated(root, source, venv / GENERATED)
+    shutil.rmtree(source)
+    shutil.rmtree(venv / ".patchwright", ignore_errors=True)  # the setup's HOME
+    return tuple(results)
 
 
 def _keep_generated(root: Path, staging: Path, target: Path) -> None:

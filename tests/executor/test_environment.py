@@ -219,3 +219,23 @@ def test_modules_the_build_generates_are_kept_and_overlaid(tmp_path: Path) -> No
     (hostile / "src").symlink_to(outside)
     overlay_generated(environment, hostile)
     assert list(outside.iterdir()) == []
+
+
+def test_console_scripts_of_a_cached_venv_run_from_path(make_repo, tmp_path: Path) -> None:
+    repo = make_repo({"m.py": "x = 1\n"})
+    spec = EnvSpec(install_project=False, packages=(), pip_args=("--no-index",))
+    sandbox = choose_sandbox("bwrap")
+    cache = tmp_path / "data"
+    # A builder that died mid-build left a staging dir and a half-built venv (no marker).
+    (cache / "envs" / ".build-0123-999999999" / "junk").mkdir(parents=True)
+    (cache / "envs" / env_key(repo, spec) / "bin").mkdir(parents=True)
+    built = prepare_environment(repo, spec, sandbox, cache_dir=cache)
+    assert not built.cached
+    assert sorted(p.name for p in (cache / "envs").iterdir()) == [built.key, f"{built.key}.lock"]
+    assert (built.bin_dir / "pip").read_text().startswith(f"#!{built.bin_dir}/python")
+    result = sandbox.run(
+        ["pip", "--version"], repo, Limits(), env=scrubbed_env(repo, built), ro_binds=built.ro_binds
+    )
+    assert result.ok, result.stderr
+    assert f"{built.bin_dir.parent}/lib/python" in result.stdout
+    assert not (built.bin_dir.parent / "patchwright-build-source").exists()
