@@ -27,6 +27,23 @@ from style.measures import (
 from style.model import Convention, DeclaredConfig, Observations, StyleProfile
 from style.paths import is_excluded, is_skipped, is_test_path
 
+# Conventions an author settles file by file (document this module? relative imports
+# here?): a repository's majority predicts a held-out file less well, so committing
+# to one takes a wider margin.
+PER_FILE_CHOICES = frozenset(
+    {
+        "docstring.function",
+        "docstring.method",
+        "docstring.module",
+        "docstring.style",
+        "exceptions.message",
+        "future_annotations",
+        "imports.form",
+        "imports.relative",
+        "optional_syntax",
+    }
+)
+CHOICE_COMMIT_LB = 0.9
 ENFORCE_TOLERANCE = 0.005  # share of unclean files an enforced convention may have
 ENFORCE_LB = 0.85
 MAX_SCOPE_DEPTH = 3
@@ -106,10 +123,11 @@ def _decide(name: str, tally: _Tally, forced: str | None = None) -> _Decision:
     if total < MIN_FILES:
         reason = f"too few files with an opinion ({total} < {MIN_FILES})"
         return _Decision(value, support, total, confidence, False, False, reason)
-    if confidence < COMMIT_LB:
+    bar = CHOICE_COMMIT_LB if name.removeprefix("js.") in PER_FILE_CHOICES else COMMIT_LB
+    if confidence < bar:
         reason = (
             f"not consistent: {support} of {total} files prefer {value} "
-            f"(lower bound {confidence:.2f} < {COMMIT_LB})"
+            f"(lower bound {confidence:.2f} < {bar})"
         )
         return _Decision(value, support, total, confidence, False, False, reason)
     return _Decision(value, support, total, confidence, True, can_enforce and clean_ok, "")

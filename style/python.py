@@ -28,6 +28,7 @@ from style.python_ast import (
     is_literal,
     is_none,
     looks_like_class,
+    style_marker,
 )
 from style.python_tokens import EXEMPT_LONG, token_items
 
@@ -276,7 +277,15 @@ class _AstObserver:
         style = docstring_style(doc, has_parameters(node))
         if style is not None:
             first = node.body[0]
-            self.add("docstring.style", style, first.lineno, end=first.end_lineno or first.lineno)
+            start, end = first.lineno, first.end_lineno or first.lineno
+            # the style lives in the section lines: an edit to the summary of an
+            # inherited reST docstring does not choose its style
+            marked = [
+                n for n in range(start, end + 1) if style_marker(style, self.lines[n - 1 : n + 1])
+            ]
+            if marked:
+                start, end = marked[0], marked[-1]
+            self.add("docstring.style", style, start, end=end)
 
     def _annotations(self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool) -> None:
         end = node.body[0].lineno - 1 if node.body else node.lineno

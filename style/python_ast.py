@@ -73,6 +73,22 @@ def docstring_style(doc: str, has_parameters: bool) -> str | None:
     return None
 
 
+_MARKERS = {
+    "google": _GOOGLE,
+    "rest": _REST,
+    "numpy": re.compile(r"\A\s*(Parameters|Returns|Yields|Raises|Attributes)\s*\n\s*-{3,}\s*$"),
+}
+
+
+def style_marker(style: str, lines: list[str]) -> bool:
+    """Whether `lines[0]` (with the line after it, for numpy underlines) opens a section
+    of `style`; "plain" has no sections."""
+    pattern = _MARKERS.get(style)
+    if pattern is None or not lines:
+        return False
+    return bool(pattern.search("\n".join(lines[:2]) if style == "numpy" else lines[0]))
+
+
 def has_parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     names = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
     return any(n not in {"self", "cls"} for n in names)

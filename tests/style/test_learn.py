@@ -133,3 +133,19 @@ def test_profile_does_not_govern_skipped_or_excluded_paths(typed_files: dict[str
     for path in ("gen/out.py", "tests/data/case.py", "pkg/_vendor/six.py", "docs/conf.py"):
         assert not profile.governs(path)
         assert profile.get("quotes", path) is None
+
+
+def test_per_file_choices_take_a_wider_margin_than_formatting() -> None:
+    files = {}
+    for i in range(100):
+        documented = i < 93
+        doc = '"""Module."""\n' if documented else ""
+        quote = '"' if documented else "'"
+        files[f"pkg/m{i}.py"] = f"{doc}A = {quote}x{quote}\n\n\ndef f{i}_x():\n    return A\n"
+    profile = learn(files)
+    quotes = profile.get("quotes")
+    module_docs = profile.get("docstring.module")
+    assert quotes is not None and not quotes.abstained and quotes.value == "double"
+    assert module_docs is not None and module_docs.abstained
+    assert (module_docs.support, module_docs.total) == (93, 100)
+    assert "lower bound 0.88 < 0.9" in module_docs.reason

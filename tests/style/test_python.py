@@ -307,10 +307,10 @@ class Box:
     ]
 
 
-def test_docstring_style_of_private_functions_spans_the_docstring() -> None:
+def test_docstring_style_of_private_functions_spans_its_sections() -> None:
     source = 'def _f(a):\n    """Do.\n\n    Args:\n        a: thing.\n    """\n    return a\n'
     (item,) = [i for i in scan("pkg/m.py", source).items if i.convention == "docstring.style"]
-    assert (item.value, item.line, item.end) == ("google", 2, 6)
+    assert (item.value, item.line, item.end) == ("google", 4, 4)
 
 
 def test_ctypes_bindings_keep_c_names() -> None:
@@ -430,3 +430,23 @@ def test_a_benchmark_suite_directory_is_a_tests_directory() -> None:
 def test_tests_raising_bare_exceptions_are_no_message_evidence() -> None:
     source = "def helper():\n    raise SkipFile()\n"
     assert items("tests/test_codemod.py", source, "exceptions.message") == []
+
+
+def test_docstring_style_spans_its_section_lines_only() -> None:
+    source = """def f(paths, timeout):
+    \"\"\"Given a root, :class:`Manager` handles the cache
+    for providers like :class:`TypeInference`.
+
+    :param paths: the paths.
+    :param timeout: seconds.
+    \"\"\"
+def g(a):
+    \"\"\"Do.
+
+    Parameters
+    ----------
+    a : int
+    \"\"\"
+"""
+    found = [i for i in scan("pkg/m.py", source).items if i.convention == "docstring.style"]
+    assert [(i.value, i.line, i.end) for i in found] == [("rest", 5, 6), ("numpy", 11, 11)]
