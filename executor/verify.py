@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from executor.environment import (
 from executor.errors import PatchError, RunnerError
 from executor.evidence import Change, CommandRecord, Evidence, TestChange, classify
 from executor.model import Limits, Outcome, RunResult, TestResult
-from executor.runners import NOT_FOUND, Runner, TestRun, detect_runner, run_tests
+from executor.runners import NOT_FOUND, REPORT_ID, Runner, TestRun, detect_runner, run_tests
 from executor.sandbox import choose_sandbox
 from executor.sandbox.base import Sandbox
 from executor.workspace import create_workspace, resolve_commit
@@ -205,15 +205,17 @@ def _baseline(
 ) -> TestRun:
     """The unpatched run in `tree`, from the cache when this revision, test set and env
     ran before."""
-    key = hashlib.sha256(
-        json.dumps([base.revision, runner.name, environment.key, sorted(ids)]).encode()
-    ).hexdigest()[:32]
+    parts = [base.revision, runner.name, environment.key, sorted(ids), base.sandbox.name]
+    key_text = json.dumps([*parts, asdict(base.limits)])
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
     path = cache / "baselines" / f"{key}.json"
     loaded = _load_baseline(path)
     if loaded is not None:
         return loaded
     run = run_tests(runner, base.sandbox, tree, environment, ids, base.limits)
-    if not run.result.timed_out and run.result.limit_hit is None:
+    # An infrastructure failure (no tests, an unreadable report) is never remembered.
+    broken = not run.tests or any(t.id == REPORT_ID for t in run.tests)
+    if not run.result.timed_out and run.result.limit_hit is None and not broken:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_suffix(".tmp")
         staging.write_text(json.dumps(_dump_baseline(run)))

@@ -7,7 +7,7 @@ import pytest
 
 from executor.environment import EnvSpec
 from executor.evidence import Change, render_evidence
-from executor.model import Outcome, RunResult, TestResult
+from executor.model import Limits, Outcome, RunResult, TestResult
 from executor.runners import TestRun
 from executor.verify import compare, verdict, verify
 from tests.conftest import git
@@ -260,3 +260,36 @@ def test_deleting_tests_that_passed_is_a_regression_over_the_whole_suite() -> No
     # A failing test the baseline already had stays excused over the whole suite.
     after = {"a": Outcome.FAILED, "b": Outcome.PASSED, "c": Outcome.PASSED}
     assert table(before, after, []) == (True, "0 fail->pass, 2 pass->pass, 0 new passing")
+
+
+def test_the_baseline_cache_is_keyed_by_backend_and_limits(make_repo, tmp_path: Path) -> None:
+    repo = make_repo(FILES)
+    first = verify(repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+    assert first.commands[0].cached is False
+    tighter = Limits(cpu_seconds=30)
+    again = verify(
+        repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path, limits=tighter
+    )
+    assert again.commands[0].cached is False
+
+
+def test_a_broken_baseline_is_never_cached(make_repo, tmp_path: Path) -> None:
+    # The report is unreadable: the baseline is an infrastructure failure, not an answer.
+    conftest = (
+        "def pytest_unconfigure(config):\n"
+        "    if config.option.xmlpath:\n"
+        "        open(config.option.xmlpath, 'w').write('<broken')\n"
+    )
+    repo = make_repo({**FILES, "conftest.py": conftest})
+    for _ in range(2):
+        evidence = verify(repo, FIX, tests=TESTS, backend="bwrap", setup=None, cache_dir=tmp_path)
+        assert not evidence.verified
+        assert evidence.commands[0].cached is False
+    assert not (tmp_path / "baselines").exists()
+    # Nor is one where no test ran at all.
+    empty = make_repo({"pytest.ini": "[pytest]\n", "m.py": "x = 1\n"}, name="empty")
+    patch = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    for _ in range(2):
+        evidence = verify(empty, patch, backend="bwrap", setup=None, cache_dir=tmp_path)
+        assert evidence.reason == "no test ran"
+        assert evidence.commands[0].cached is False
