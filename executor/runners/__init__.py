@@ -96,13 +96,21 @@ def run_tests(
         if not wanted:
             break
     try:
-        if (workdir / ".patchwright").is_symlink():
-            raise RunnerError("the test run replaced .patchwright with a symlink")
-        tests = runner.parse(report, result, root=workdir) if wanted or not ids else ()
+        tests = _parse(runner, report, result, workdir) if wanted or not ids else ()
     except RunnerError as exc:
         # The report is the tested code's output: a bad one is a failed run, not a crash.
         tests = (TestResult(REPORT_ID, Outcome.ERROR, message=str(exc)),)
     return TestRun(result, (*tests, *missing))
+
+
+def _parse(
+    runner: Runner, report: Path, result: RunResult, workdir: Path
+) -> tuple[TestResult, ...]:
+    """The run's results; refuses a report the test run could have redirected out of the
+    workspace by making `.patchwright` a link (every read of a report goes through here)."""
+    if (workdir / ".patchwright").is_symlink():
+        raise RunnerError("the test run replaced .patchwright with a symlink")
+    return runner.parse(report, result, root=workdir)
 
 
 def _not_found(
@@ -111,7 +119,7 @@ def _not_found(
     """ERROR results for ids the runner could not find; when their module failed to
     import, that error (not "not found") is what the id gets."""
     try:
-        first = runner.parse(report, result, root=workdir)
+        first = _parse(runner, report, result, workdir)
     except RunnerError:
         first = ()
     modules = {t.id: t for t in first if t.outcome is Outcome.ERROR and "::" not in t.id}

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from executor.environment import toolchain_environment
+from executor.environment import host_environment, toolchain_environment
 from executor.errors import PatchError
 from executor.model import Limits, RunResult
+from executor.runners import NOT_FOUND, RUNNERS, run_tests
 from executor.sandbox.bwrap import BwrapSandbox
 from executor.workspace import Workspace, create_workspace
 from tests.conftest import MakeRepo, git
@@ -320,3 +321,29 @@ def test_a_toolchain_in_the_home_directory_never_binds_the_home(
     fake_toolchain(tmp_path / "bin", "gotool2")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
     assert toolchain_environment("gotool2").ro_binds == (tmp_path / "bin",)
+
+
+def test_a_report_redirected_out_of_the_workspace_is_never_read(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    # The host file a hostile test run points `.patchwright` at, before every read.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "report-pytest.out").write_text(
+        '<testsuites><testsuite name="pytest"><testcase classname="" name="test_m">'
+        '<error message="FROM-HOST">E   FROM-HOST</error></testcase></testsuite></testsuites>'
+    )
+    conftest = (
+        "import os, pathlib\n\n\n"
+        "def pytest_unconfigure(config):\n"
+        "    private = pathlib.Path(config.rootpath, '.patchwright')\n"
+        "    private.rename(config.rootpath / 'moved')\n"
+        f"    os.symlink({str(outside)!r}, private)\n"
+    )
+    repo = make_repo({"pytest.ini": "[pytest]\n", "conftest.py": conftest,
+                      "test_m.py": "def test_ok():\n    pass\n"})  # fmt: skip
+    run = run_tests(
+        RUNNERS["pytest"], BwrapSandbox(), repo, host_environment(), ["test_m.py::test_ghost"],
+        Limits(),
+    )  # fmt: skip
+    assert [(t.id, t.message) for t in run.tests] == [("test_m.py::test_ghost", NOT_FOUND)]
