@@ -8,6 +8,7 @@ printed in pytest's `-rA` summary, then the files that exist under the rootdir.
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shutil
 import tomllib
@@ -197,12 +198,16 @@ def _split_message(rest: str) -> tuple[str, str]:
 
 
 def _rootdir(stdout: str, fallback: Path) -> Path:
+    """pytest's rootdir as it printed it: sandbox output, so only ever a directory inside
+    the workspace (`fallback`); the host never probes a path the tested code chose."""
     match = _ROOTDIR.search(stdout[:20_000])
-    if match:
-        found = Path(match.group(1).strip())
-        if found.is_dir():
-            return found
-    return fallback
+    if match is None:
+        return fallback
+    found = Path(os.path.normpath(match.group(1).strip()))
+    inside = fallback.resolve()
+    if not found.is_absolute() or not found.is_relative_to(inside):
+        return fallback  # checked as text first: nothing outside is ever probed
+    return found if found.resolve().is_relative_to(inside) and found.is_dir() else fallback
 
 
 def _has_section(path: Path, sections: Sequence[str]) -> bool:

@@ -204,3 +204,25 @@ def test_an_id_in_a_module_that_fails_to_import_gets_the_import_error(make_repo)
     assert results["test_ok.py::test_a"].outcome is Outcome.PASSED
     assert results["test_new.py::test_b"].outcome is Outcome.ERROR
     assert "nowhere" in results["test_new.py::test_b"].message
+
+
+def test_a_rootdir_outside_the_workspace_is_never_used(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.py").write_text("")
+    workspace = tmp_path / "ws"
+    (workspace / "sub").mkdir(parents=True)
+    (workspace / "sub" / "evil.py").write_text("")
+    report = tmp_path / "report.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest"><testcase classname="evil" name="test_x"/>'
+        "</testsuite></testsuites>"
+    )
+    for printed, expected in [
+        (outside, "evil::test_x"),
+        (workspace / "sub/../../outside", "evil::test_x"),
+        (workspace / "sub", "evil.py::test_x"),
+    ]:
+        result = RunResult(("pytest",), "bwrap", 0, f"rootdir: {printed}\n", "", 1.0)
+        found = PytestRunner().parse(report, result, root=workspace)
+        assert [t.id for t in found] == [expected], printed
