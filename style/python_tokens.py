@@ -39,6 +39,9 @@ def token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Itera
     indents: list[str] = [""]
     # open brackets: (opener, line, kind from _bracket_kind, separating commas, first line)
     stack: list[tuple[str, int, str, int, int]] = []
+    # per open bracket: whether its last element so far is an unpacking (`*args`), after
+    # which black leaves the comma out unless it knows the target supports one
+    unpacked: list[bool] = []
     previous: tokenize.TokenInfo | None = None
     for token in tokens:
         kind, text, (row, _), _, _ = token
@@ -59,13 +62,24 @@ def token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Itera
                 yield Item("quotes", value, row)
         elif kind == tokenize.OP and text in _TRAILING_OPENERS:
             stack.append((text, row, _bracket_kind(text, previous), 0, 0))
+            unpacked.append(False)
         elif kind == tokenize.OP and text in _CLOSERS and stack:
             item = _trailing_comma(stack.pop(), previous, row)
-            if item is not None:
+            last_unpacked = unpacked.pop()
+            if item is not None and not (last_unpacked and item.value == "none"):
                 yield item
         elif kind == tokenize.OP and text == "," and stack:
             opener, start, bracket, commas, first = stack[-1]
             stack[-1] = (opener, start, bracket, commas + 1, first)
+            unpacked[-1] = False
+        elif (
+            kind == tokenize.OP
+            and text in {"*", "**"}
+            and stack
+            and previous is not None
+            and previous.string in {",", *_TRAILING_OPENERS}
+        ):
+            unpacked[-1] = True
         elif kind == tokenize.NAME and text in {"for", "async", "lambda"} and stack:
             opener, start, _, commas, first = stack[-1]
             stack[-1] = (opener, start, "no", commas, first)

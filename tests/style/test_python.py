@@ -65,6 +65,31 @@ v = call(
     assert items("m.py", source, "trailing_commas") == [("trailing", 3), ("none", 7)]
 
 
+def test_no_trailing_comma_after_an_unpacked_last_element_is_no_evidence() -> None:
+    source = """a = Control(
+    first,
+    *(
+        (UP, 1),
+        (ERASE, 2),
+    )
+    * height
+)
+b = call(
+    *args,
+    last
+)
+c = call(
+    first,
+    **options,
+)
+"""
+    assert items("m.py", source, "trailing_commas") == [
+        ("trailing", 5),
+        ("none", 11),
+        ("trailing", 15),
+    ]
+
+
 def test_naming_per_kind_skips_roles_and_dunders() -> None:
     source = """MAX_SIZE = 3
 default_name = "x"
