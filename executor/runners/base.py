@@ -13,6 +13,7 @@ from executor.model import Outcome, RunResult, TestResult
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report larger than this is refused, not parsed
 MAX_MESSAGE_CHARS = 800
+MAX_CONFIG_BYTES = 1024 * 1024  # a repository's config file (pyproject.toml, package.json)
 
 # When one test appears twice (a teardown error after a pass), the worse outcome wins.
 SEVERITY = {Outcome.SKIPPED: 0, Outcome.PASSED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
@@ -54,6 +55,24 @@ def read_report(path: Path) -> str | None:
         data = handle.read(MAX_REPORT_BYTES + 1)
     if len(data) > MAX_REPORT_BYTES:
         raise RunnerError(f"test report {path.name} is larger than {MAX_REPORT_BYTES} bytes")
+    return data.decode("utf-8", errors="replace")
+
+
+def read_config(path: Path) -> str | None:
+    """A repository's configuration file as text, None when absent; a bounded read of
+    hostile input that never blocks on a FIFO or reads a device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise RunnerError(f"cannot read {path.name}: {exc.strerror}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise RunnerError(f"{path.name} is larger than {MAX_CONFIG_BYTES // 1024 // 1024} MB")
     return data.decode("utf-8", errors="replace")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from executor.errors import RunnerError
 from executor.model import Outcome, RunResult, TestResult
-from executor.runners.base import clip, merge, read_report
+from executor.runners.base import clip, merge, read_config, read_report
 
 _STATUS = {
     "passed": Outcome.PASSED,
@@ -94,11 +94,11 @@ def _relative(name: str, root: Path) -> str:
 
 
 def _package(root: Path) -> dict[str, Any]:
-    path = root / "package.json"
-    if not path.is_file():
+    text = read_config(root / "package.json")
+    if text is None:
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace")[:2_000_000])
+        data = json.loads(text)
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}

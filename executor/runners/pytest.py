@@ -20,7 +20,7 @@ import junitparser
 
 from executor.errors import RunnerError
 from executor.model import Outcome, RunResult, TestResult
-from executor.runners.base import clip, merge, read_report
+from executor.runners.base import clip, merge, read_config, read_report
 
 _SUMMARY = re.compile(r"^(PASSED|FAILED|ERROR|XFAIL|XPASS) (.+)$")
 _ROOTDIR = re.compile(r"^rootdir: (.+?)(?:, |$)", re.MULTILINE)
@@ -44,10 +44,10 @@ class PytestRunner:
             return True
         if _has_section(root / "setup.cfg", ("tool:pytest", "metadata")):
             return True
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = read_config(root / "pyproject.toml")
+        if pyproject is not None:
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+                data = tomllib.loads(pyproject)
             except tomllib.TOMLDecodeError:
                 return True  # a Python project all the same
             return "project" in data or "pytest" in data.get("tool", {})
@@ -211,11 +211,12 @@ def _rootdir(stdout: str, fallback: Path) -> Path:
 
 
 def _has_section(path: Path, sections: Sequence[str]) -> bool:
-    if not path.is_file():
+    text = read_config(path)
+    if text is None:
         return False
     parser = configparser.RawConfigParser()
     try:
-        parser.read_string(path.read_text(encoding="utf-8", errors="replace")[:1_000_000])
+        parser.read_string(text)
     except configparser.Error:
         return False
     return any(parser.has_section(section) for section in sections)

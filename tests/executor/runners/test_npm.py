@@ -68,3 +68,12 @@ def test_no_report_and_a_failing_exit_is_one_error(tmp_path: Path) -> None:
     result = RunResult(("npx",), "bwrap", 1, "", "Cannot find module 'jest'", 0.2)
     (only,) = NpmRunner().parse(tmp_path / "absent.json", result, root=tmp_path)
     assert only.outcome is Outcome.ERROR and "jest" in only.message
+
+
+def test_a_huge_package_json_is_refused_clearly(tmp_path: Path) -> None:
+    scripts = {"scripts": {"test": "jest"}, "padding": "x" * 2_000_000}
+    (tmp_path / "package.json").write_text(json.dumps(scripts))
+    with pytest.raises(RunnerError, match=r"^package.json is larger than 1 MB$"):
+        NpmRunner().detect(tmp_path)
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": "jest"}}))
+    assert NpmRunner().detect(tmp_path)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from executor.environment import host_environment
+from executor.errors import RunnerError
 from executor.model import Limits, Outcome, RunResult
 from executor.runners import REPORT_ID, RUNNERS, run_tests
 from executor.runners.pytest import PytestRunner, node_id, summary_results
@@ -226,3 +228,16 @@ def test_a_rootdir_outside_the_workspace_is_never_used(tmp_path: Path) -> None:
         result = RunResult(("pytest",), "bwrap", 0, f"rootdir: {printed}\n", "", 1.0)
         found = PytestRunner().parse(report, result, root=workspace)
         assert [t.id for t in found] == [expected], printed
+
+
+def test_huge_or_special_config_files_are_bounded(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\n" + "# pad\n" * 300_000)
+    with pytest.raises(RunnerError, match=r"^pyproject.toml is larger than 1 MB$"):
+        PytestRunner().detect(tmp_path)
+    (tmp_path / "pyproject.toml").unlink()
+    os.mkfifo(tmp_path / "pyproject.toml")  # a read would block forever
+    (tmp_path / "setup.cfg").symlink_to("/dev/zero")  # a read would never end
+    assert not PytestRunner().detect(tmp_path)
+    (tmp_path / "setup.cfg").unlink()
+    (tmp_path / "setup.cfg").write_text("[tool:pytest]\n")
+    assert PytestRunner().detect(tmp_path)
