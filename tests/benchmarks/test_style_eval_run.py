@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.style_eval_metrics import summary
-from benchmarks.style_eval_run import INJECTORS, choose_heldout, evaluate_project, window
+from benchmarks.style_eval_run import (
+    INJECTORS,
+    choose_heldout,
+    evaluate_project,
+    excluded,
+    window,
+)
 from tests.conftest import MakeRepo
 
 MODULE = '''"""Module {n}."""
@@ -96,3 +102,11 @@ def test_every_injector_names_the_convention_it_breaks() -> None:
     for spec in INJECTORS:
         assert spec.key in spec.detects
         assert spec.plans
+
+
+def test_exclusion_matches_the_profilers_including_black_regexes() -> None:
+    patterns = ("gen/", "re:/(\n  tests/data/\n  | profiling/\n)")
+    assert excluded(patterns, "profiling/mixed.py")
+    assert excluded(patterns, "gen/a.py")
+    assert not excluded(patterns, "src/black/linegen.py")
+    assert not excluded((), "src/black/linegen.py")
