@@ -13,6 +13,8 @@ from executor.model import Outcome, RunResult, TestResult
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report larger than this is refused, not parsed
 MAX_MESSAGE_CHARS = 800
+# `sh -c TO_REPORT sh REPORT ARGV...`: run ARGV with its stdout written to REPORT.
+TO_REPORT = 'out="$1"; shift; exec "$@" > "$out"'
 MAX_CONFIG_BYTES = 1024 * 1024  # a repository's config file (pyproject.toml, package.json)
 
 # When one test appears twice (a teardown error after a pass), the worse outcome wins.

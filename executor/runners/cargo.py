@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from executor.model import Outcome, RunResult, TestResult
-from executor.runners.base import clip, merge, read_report
+from executor.runners.base import TO_REPORT, clip, merge, read_report
 
 _LINE = re.compile(r"^test (\S+)(?: - should panic)? \.\.\. (ok|FAILED|ignored|bench)\b")
 _BLOCK = re.compile(r"^---- (\S+) stdout ----$")
 _OUTCOMES = {"ok": Outcome.PASSED, "FAILED": Outcome.FAILED, "ignored": Outcome.SKIPPED}
-_TO_REPORT = 'out="$1"; shift; exec "$@" > "$out"'
 
 
 class CargoRunner:
@@ -33,7 +32,7 @@ class CargoRunner:
         argv = ["cargo", "test", "--no-fail-fast", "--", "--test-threads=2"]
         if test_ids:
             argv += ["--exact", *test_ids]
-        return ["sh", "-c", _TO_REPORT, "sh", str(report_path), *argv]
+        return ["sh", "-c", TO_REPORT, "sh", str(report_path), *argv]
 
     def parse(self, report_path: Path, result: RunResult, *, root: Path) -> tuple[TestResult, ...]:
         text = read_report(report_path)

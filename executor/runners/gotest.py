@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from executor.model import Outcome, RunResult, TestResult
-from executor.runners.base import clip, merge, read_report
+from executor.runners.base import TO_REPORT, clip, merge, read_report
 
 _ACTIONS = {"pass": Outcome.PASSED, "fail": Outcome.FAILED, "skip": Outcome.SKIPPED}
 # `sh` writes go's stdout to the report so the sandbox's output cap cannot cut events.
-_TO_REPORT = 'out="$1"; shift; exec "$@" > "$out"'
 
 
 class GoTestRunner:
@@ -33,7 +32,7 @@ class GoTestRunner:
             argv += ["-run", "^(" + "|".join(re.escape(n) for n in names) + ")$", *packages]
         else:
             argv.append("./...")
-        return ["sh", "-c", _TO_REPORT, "sh", str(report_path), *argv]
+        return ["sh", "-c", TO_REPORT, "sh", str(report_path), *argv]
 
     def parse(self, report_path: Path, result: RunResult, *, root: Path) -> tuple[TestResult, ...]:
         text = read_report(report_path)

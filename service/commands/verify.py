@@ -10,10 +10,10 @@ import argparse
 import sys
 
 from executor import EnvSpec, Limits, PatchError, SandboxError, render_evidence, verify
+from executor.verify import MAX_PATCH_BYTES
 from service.commands._common import emit_json, repo_root
 
 HELP = "apply a patch in a sandbox and run the tests"
-MAX_PATCH_BYTES = 10 * 1024 * 1024
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
