@@ -148,7 +148,8 @@ def toolchain_environment(binary: str) -> Environment:
         return Environment("", Path("/usr/bin"), ())
     bin_dir = Path(found).parent
     binds: list[Path] = []
-    variables: list[tuple[str, str]] = []
+    # The sandbox has no network: fail at once, not after cargo's retries and backoff.
+    variables: list[tuple[str, str]] = list(_OFFLINE.get(binary, ()))
     if binary == "cargo":
         for name, default, parts in _RUST_HOMES:
             home = Path(os.environ.get(name) or Path.home() / default)
@@ -162,6 +163,7 @@ def toolchain_environment(binary: str) -> Environment:
     return Environment(binary, bin_dir, tuple(safe), tuple(variables))
 
 
+_OFFLINE = {"cargo": (("CARGO_NET_OFFLINE", "true"),), "go": (("GOPROXY", "off"),)}
 _RUST_HOMES = (
     ("CARGO_HOME", ".cargo", ("bin", "registry", "git")),
     ("RUSTUP_HOME", ".rustup", ("settings.toml", "toolchains", "update-hashes")),

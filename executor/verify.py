@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -40,6 +41,14 @@ MAX_PATCH_BYTES = 10 * 1024 * 1024
 MAX_TEST_IDS = 5000
 _BLOCKING = {Change.REGRESSED, Change.LOST, Change.NEW_FAIL}
 _TOOLCHAINS = {"gotest": "go", "npm": "npx"}
+# What go, cargo and npx say when a dependency is neither vendored nor in their cache.
+_MISSING_DEPENDENCY = re.compile(
+    r"proxy\.golang\.org|GOPROXY=off|missing go\.sum entry|no required module provides"
+    r"|as a dependency of package|failed to load source for dependency|no matching package named"
+    r"|you're using offline mode|Could not resolve host|Cannot find module"
+    r"|could not determine executable to run"
+    r"|npx canceled due to missing packages|ENOTFOUND|EAI_AGAIN"
+)
 
 
 def verify(
@@ -105,7 +114,10 @@ def verify(
                 extra = compare(before_all.tests, after_all.tests, (), target=False)
                 rows += [row for row in extra if row.id not in seen]
                 verified, reason = verdict(rows, after_all, whole_suite=False)
-    return base.finish(verified, reason, commands=tuple(commands), tests=tuple(rows))
+    notes = base.notes + _offline_notes(test_runner.name, before, after)
+    return replace(base, notes=notes).finish(
+        verified, reason, commands=tuple(commands), tests=tuple(rows)
+    )
 
 
 def compare(
@@ -260,6 +272,21 @@ def _dependency_notes(files: Sequence[str], environment: Environment) -> tuple[s
         f"the patch changes {', '.join(changed[:5])}: the environment was built from the "
         "unpatched revision (the patch's build code never runs with the network)",
     )
+
+
+def _offline_notes(runner: str, *runs: TestRun) -> tuple[str, ...]:
+    """A note when a go/cargo/npm run failed for want of dependencies it may not fetch."""
+    if runner == "pytest":
+        return ()
+    for run in runs:
+        texts = [run.result.stderr[-20_000:], run.result.stdout[-20_000:]]
+        texts += [t.message for t in run.tests if t.outcome is Outcome.ERROR]
+        if any(_MISSING_DEPENDENCY.search(text) for text in texts):
+            return (
+                f"the {runner} run seems to need dependencies that are not installed: "
+                f"{runner} runs offline and fetches nothing (see docs/executor.md)",
+            )
+    return ()
 
 
 def _target_ids(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -293,3 +294,18 @@ def test_a_broken_baseline_is_never_cached(make_repo, tmp_path: Path) -> None:
         evidence = verify(empty, patch, backend="bwrap", setup=None, cache_dir=tmp_path)
         assert evidence.reason == "no test ran"
         assert evidence.commands[0].cached is False
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_a_runner_short_of_dependencies_says_so(make_repo, tmp_path: Path) -> None:
+    manifest = '[package]\nname = "tiny"\nversion = "0.1.0"\nedition = "2021"\n'
+    repo = make_repo({"Cargo.toml": manifest + '\n[dependencies]\nitoa = "1"\n',
+                      "src/lib.rs": "pub fn f() -> i32 { 1 }\n"})  # fmt: skip
+    patch = "--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1 +1 @@\n-pub fn f() -> i32 { 1 }\n"
+    patch += "+pub fn f() -> i32 { 2 }\n"
+    evidence = verify(repo, patch, backend="bwrap", cache_dir=tmp_path)
+    assert not evidence.verified
+    assert evidence.notes == (
+        "the cargo run seems to need dependencies that are not installed: cargo runs offline "
+        "and fetches nothing (see docs/executor.md)",
+    )
