@@ -76,6 +76,10 @@ class _Resolver:
         self.facts = facts
         self.python = facts.language == "python"
         self.modules = ModuleResolver(table, self.python)
+        # (class id, attribute) -> its inferred type. `self.x = self.x.f()` written 50 times
+        # makes every slot re-infer all the others: without the memo that is 50**depth work
+        # (sympy's risch.py never finished); a key met again while in progress is unknown.
+        self._attribute_types: dict[tuple[str, str], Value | None] = {}
 
     def run(self) -> Resolution:
         facts = self.facts
@@ -449,6 +453,15 @@ class _Resolver:
         return None
 
     def attribute_type(self, class_id: str, name: str, depth: int) -> Value | None:
+        key = (class_id, name)
+        if key in self._attribute_types:
+            return self._attribute_types[key]
+        self._attribute_types[key] = None
+        value = self._attribute_type(class_id, name, depth)
+        self._attribute_types[key] = value
+        return value
+
+    def _attribute_type(self, class_id: str, name: str, depth: int) -> Value | None:
         symbol = self.table.symbols.get(class_id)
         if symbol is None or depth > _MAX_DEPTH:
             return None
