@@ -32,12 +32,12 @@ from executor.environment import (
 from executor.errors import PatchError, RunnerError
 from executor.evidence import Change, CommandRecord, Evidence, TestChange, classify
 from executor.model import Limits, Outcome, RunResult, TestResult
+from executor.patching import MAX_PATCH_BYTES
 from executor.runners import NOT_FOUND, REPORT_ID, Runner, TestRun, detect_runner, run_tests
 from executor.sandbox import choose_sandbox
 from executor.sandbox.base import Sandbox
 from executor.workspace import create_workspace, resolve_commit
 
-MAX_PATCH_BYTES = 10 * 1024 * 1024
 MAX_TEST_IDS = 5000
 _BLOCKING = {Change.REGRESSED, Change.LOST, Change.NEW_FAIL}
 _TOOLCHAINS = {"gotest": "go", "npm": "npx"}

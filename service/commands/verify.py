@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from executor import EnvSpec, Limits, PatchError, SandboxError, render_evidence, verify
-from executor.verify import MAX_PATCH_BYTES
+from executor.patching import MAX_PATCH_BYTES
 from service.commands._common import emit_json, repo_root
 
 HELP = "apply a patch in a sandbox and run the tests"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from executor import PatchError, verify
 from service.cli import main
 from tests.executor.test_verify import FILES, FIX, FIX_AND_BREAK, TESTS
 
@@ -63,3 +64,16 @@ def test_bad_input_is_exit_2_with_one_line(make_repo, tmp_path: Path, capsys) ->
     good.write_text(FIX)
     assert verify_cli(repo, good, "--rev", "no-such-rev") == 2
     assert "unknown revision 'no-such-rev'" in capsys.readouterr().err
+
+
+def test_a_patch_over_the_bound_is_refused_with_one_message(
+    make_repo, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo(FILES)
+    big = tmp_path / "big.diff"
+    big.write_text(FIX + "+" + "x" * (6 * 1024 * 1024) + "\n")
+    assert verify_cli(repo, big) == 2
+    assert "patch is larger than 5 MB" in capsys.readouterr().err
+    # The Python API draws the same line (one bound, the patch applier's).
+    with pytest.raises(PatchError, match=r"^patch is larger than 5 MB$"):
+        verify(repo, big.read_text(), tests=TESTS, backend="bwrap", setup=None)
