@@ -283,8 +283,12 @@ def _words(facts: FileFacts) -> set[str]:
             words.add(imp.name)
         if imp.alias:
             words.add(imp.alias)
-    for ref in facts.references:
-        words.update(part.removesuffix("()") for part in ref.name.split("."))
+    # Many references repeat a name, and most names are one plain word.
+    for name in {ref.name for ref in facts.references}:
+        if "." in name or "(" in name:
+            words.update(part.removesuffix("()") for part in name.split("."))
+        else:
+            words.add(name)
     return words
 
 
