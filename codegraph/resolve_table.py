@@ -220,22 +220,26 @@ class SymbolTable:
         return [facts.module]
 
     def _add(self, facts: FileFacts) -> None:
-        self.facts[facts.path] = facts
+        path = facts.path
+        self.facts[path] = facts
         for key in self._module_keys(facts):
-            self.modules[key].add(facts.path)
+            self.modules[key].add(path)
             for prefix in _prefixes(key):
                 self.prefixes[prefix] += 1
+        symbols, members, by_name = self.symbols, self.members, self.by_name
         for symbol in facts.symbols:
-            self.symbols.setdefault(symbol.id, symbol)
-            parent = parent_id(symbol.id)
+            symbol_id = symbol.id
+            symbols.setdefault(symbol_id, symbol)
+            parent = parent_id(symbol_id)
             if parent is None:
                 continue
-            self.members[parent].setdefault(symbol.name, symbol.id)
-            self.by_name[symbol.name].add(symbol.id)
+            members[parent].setdefault(symbol.name, symbol_id)
+            by_name[symbol.name].add(symbol_id)
         for key in _import_keys(facts.imports):
-            self.importers[key].add(facts.path)
+            self.importers[key].add(path)
+        words = self.words
         for word in _words(facts):
-            self.words[word].add(facts.path)
+            words[word].add(path)
 
     def _remove(self, facts: FileFacts) -> None:
         del self.facts[facts.path]
