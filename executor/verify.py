@@ -67,9 +67,11 @@ def verify(
 ) -> Evidence:
     """Apply `patch` to `repo` at `rev` in a sandbox and compare tests with the baseline.
 
-    `tests` are runner-native ids; when None the code graph's affected tests for the patch
-    are used when it can name any, else the whole suite. `setup` builds (or reuses) the
-    repository's virtualenv; None runs with patchwright's own interpreter.
+    `tests` are runner-native ids; when None (and the runner is pytest) the code graph's
+    affected tests for the patch are used when it can name any, else the whole suite.
+    `setup` builds (or reuses) the repository's virtualenv from the unpatched revision;
+    None runs with patchwright's own interpreter. Nothing is read from or written to the
+    user's working tree: both sides run in workspaces checked out at `rev`.
     """
     started = _now()
     repo = Path(repo).resolve()
