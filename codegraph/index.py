@@ -27,7 +27,7 @@ from codegraph import store
 from codegraph.discover import SourceFile, blob_id, discover, path_skip_reason
 from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.languages import language_name_for
-from codegraph.model import EdgeKind, FileFacts, Skipped, Symbol, Unresolved
+from codegraph.model import Edge, EdgeKind, FileFacts, Skipped, Symbol, Unresolved
 from codegraph.parallel import (
     Counts,
     Extracted,
@@ -532,7 +532,7 @@ def _cold(
     def tests_ready(resolved: Mapping[str, ResolvedFile]) -> None:
         # TESTS edges need only the test files' resolutions: computed here, they overlap
         # with the workers resolving the rest of the repository.
-        edges = [e for p in facts if is_test_file(p) for e in _decoded(resolved[p]).edges]
+        edges = [e for p in facts if is_test_file(p) for e in _test_inputs(resolved[p])]
         test_rows.extend(graphs.aggregate(test_edges(symbols, edges, facts)))
 
     resolved = resolve_all(
@@ -559,11 +559,15 @@ def _cold(
     return index
 
 
-def _decoded(done: ResolvedFile) -> Resolution:
+# The only edges `test_edges` reads.
+_TEST_INPUTS = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS})
+
+
+def _test_inputs(done: ResolvedFile) -> Iterable[Edge]:
     if done.resolution is not None:
-        return done.resolution
+        return done.resolution.edges
     assert done.encoded is not None
-    return store.decode_resolved(done.encoded)
+    return store.decode_edges(done.encoded, _TEST_INPUTS)
 
 
 def load_index(root: str | Path, *, data_dir: str | Path | None = None) -> Index:

@@ -306,6 +306,16 @@ def _facts_from_row(row: tuple[Any, ...]) -> FileFacts:
     )
 
 
+def decode_edges(data: bytes, kinds: frozenset[EdgeKind]) -> list[Edge]:
+    """Only the edges of `kinds` from a stored resolution, in order (no other record is
+    built: the cold build reads test files' calls and bases this way)."""
+    try:
+        rows = safe_loads(data)[0]
+        return [Edge(*row) for row in rows if row[2] in kinds]
+    except Exception as exc:
+        raise IndexStoreError(f"a stored resolution is corrupt ({exc!r:.80})") from exc
+
+
 def _resolved_from_row(row: tuple[Any, ...]) -> Resolution:
     edges, unresolved, external = row
     return Resolution(

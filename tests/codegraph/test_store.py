@@ -91,6 +91,27 @@ def test_facts_and_resolutions_round_trip() -> None:
         store.decode_facts(b"\x80\x05garbage")
 
 
+def test_decode_edges_keeps_only_the_asked_kinds_in_order() -> None:
+    calls = [Edge("t.py::test_a", f"m.py::f{i}", EdgeKind.CALLS, i) for i in range(3)]
+    mixed = Resolution(
+        edges=(
+            calls[0],
+            Edge("t.py::test_a", "m.py::C", EdgeKind.REFERENCES, 4),
+            calls[1],
+            Edge("t.py::T", "m.py::Base", EdgeKind.INHERITS, 5),
+            calls[2],
+        ),
+        unresolved=RESOLUTION.unresolved,
+        external=2,
+    )
+    encoded = store.encode_resolved(mixed)
+    assert store.decode_edges(encoded, frozenset({EdgeKind.CALLS})) == calls
+    both = store.decode_edges(encoded, frozenset({EdgeKind.CALLS, EdgeKind.INHERITS}))
+    assert both == [e for e in mixed.edges if e.kind is not EdgeKind.REFERENCES]
+    with pytest.raises(IndexStoreError, match="corrupt"):
+        store.decode_edges(b"\x80\x05garbage", frozenset({EdgeKind.CALLS}))
+
+
 def test_both_parts_round_trip(tmp_path: Path) -> None:
     facts_part = store.FactsPart(
         "g1",
