@@ -48,6 +48,9 @@ _SECRET = re.compile(
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _MARKER = "patchwright-env.json"
 _BUILD_SOURCE = "patchwright-build-source"
+# Part of every key: venvs of an older layout (built elsewhere, then moved, so their
+# scripts' shebangs are wrong) are never reused.
+_LAYOUT = b"venv built in place\0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +182,7 @@ def _bindable(path: Path) -> bool:
 
 def env_key(root: Path, spec: EnvSpec) -> str:
     """Hash of the dependency files, the interpreter's version and the install options."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_LAYOUT)
     python = _interpreter(spec)
     digest.update(_python_version(python).encode())
     digest.update(json.dumps(asdict(spec), sort_keys=True).encode())
