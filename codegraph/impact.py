@@ -23,7 +23,7 @@ from codegraph.errors import ParseError, QueryError, RepositoryError
 from codegraph.languages import language_for
 from codegraph.model import EdgeKind, Symbol, SymbolKind
 from codegraph.query import GraphIndex
-from codegraph.tokens import is_test_path
+from codegraph.testedges import is_test_file
 
 MAX_DIFF_BYTES = 20_000_000
 MAX_DEPTH = 20
@@ -307,13 +307,14 @@ def _path(index: GraphIndex, sid: str) -> str:
 
 
 def _is_test(index: GraphIndex, sid: str) -> bool:
+    """A test function or method, by the rule the TESTS edges use (`is_test_file`), so a
+    library helper named `test_connection` outside the test tree is never run as a test."""
     symbol = index.symbols.get(sid)
-    return (
-        symbol is not None
-        and symbol.kind in (SymbolKind.FUNCTION, SymbolKind.METHOD)
-        and symbol.name.startswith("test")
-        and is_test_path(symbol.path)
-    )
+    if symbol is None or not symbol.name.startswith("test") or not is_test_file(symbol.path):
+        return False
+    if symbol.kind is SymbolKind.FUNCTION:
+        return sid.rpartition("::")[2] == symbol.name  # module level, not a nested helper
+    return symbol.kind is SymbolKind.METHOD
 
 
 def runner_id(sid: str) -> str:
@@ -342,7 +343,7 @@ def impact(
         )
     ids = {runner_id(t) for t in tests}
     # A test file edited outside any test function (imports, fixtures): run all of it.
-    ids.update(c.path for c in changed if is_test_path(c.path) and c.id == c.path)
+    ids.update(c.path for c in changed if is_test_file(c.path) and c.id == c.path)
     return Impact(
         files=tuple(sorted({pfile.path for pfile in patch})),
         changed=tuple(changed),

@@ -117,3 +117,26 @@ def test_runner_ids_are_pytest_node_ids() -> None:
     assert runner_id("tests/t.py::TestA.test_b") == "tests/t.py::TestA::test_b"
     assert runner_id("tests/t.py::test_c") == "tests/t.py::test_c"
     assert runner_id("tests/t.py") == "tests/t.py"
+
+
+def test_a_library_helper_named_like_a_test_is_not_a_test(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    repo = make_repo(
+        {
+            "pkg/core.py": "def ping():\n    return 1\n",
+            "pkg/testing/util.py": (
+                "from pkg.core import ping\n\n\ndef test_connection():\n    return ping()\n"
+            ),
+            "tests/test_core.py": (
+                "from pkg.core import ping\n\n\ndef test_ping():\n    assert ping() == 1\n"
+            ),
+        }
+    )
+    (repo / "pkg/core.py").write_text("def ping():\n    return 2\n")
+    git(repo, "commit", "-q", "-am", "change ping")
+    index = build_index(repo, data_dir=tmp_path / "data")
+    text, source = diff_for_rev(repo, "HEAD~1..HEAD")
+    tests = impact(index, text, source=source).tests
+    assert "tests/test_core.py::test_ping" in tests
+    assert not any(t.startswith("pkg/testing/") for t in tests)
