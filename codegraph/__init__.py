@@ -1,4 +1,16 @@
-"""The code graph: a repository as resolved symbols and relationships."""
+"""The code graph: a repository as resolved symbols and relationships.
+
+The ranking queries (`repo_map`, and `codegraph.find.find` with its `Localization`) load
+bm25s, scipy and the tokenizer; they are imported on first use so that a command that only
+needs the graph (or only the executor) does not pay for them. `find` and `impact` are
+also the names of their modules, so call them as `codegraph.find.find(...)` and
+`codegraph.impact.impact(...)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from codegraph.errors import (
     IndexStoreError,
@@ -7,6 +19,7 @@ from codegraph.errors import (
     QueryError,
     RepositoryError,
 )
+from codegraph.impact import Impact, affected_tests
 from codegraph.index import Index, build_index, load_index
 from codegraph.model import (
     Edge,
@@ -20,16 +33,36 @@ from codegraph.model import (
     Unresolved,
     Visibility,
 )
+from codegraph.query import CallRow, SymbolView, callees, callers, show
 from codegraph.stats import IndexStats
 
+_LAZY: dict[str, str] = {
+    "Hit": "codegraph.find",
+    "Localization": "codegraph.find",
+    "repo_map": "codegraph.repomap",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'codegraph' has no attribute {name!r}")
+
+
 __all__ = [
+    "CallRow",
     "Edge",
     "EdgeKind",
     "FileFacts",
+    "Hit",
+    "Impact",
     "Import",
     "Index",
     "IndexStats",
     "IndexStoreError",
+    "Localization",
     "ParseError",
     "PatchwrightError",
     "QueryError",
@@ -38,8 +71,14 @@ __all__ = [
     "Skipped",
     "Symbol",
     "SymbolKind",
+    "SymbolView",
     "Unresolved",
     "Visibility",
+    "affected_tests",
     "build_index",
+    "callees",
+    "callers",
     "load_index",
+    "repo_map",
+    "show",
 ]
