@@ -13,7 +13,7 @@ A test command that fails, times out or hits a limit is *not* an error: it is a 
 
 from __future__ import annotations
 
-from codegraph.errors import PatchwrightError
+from codegraph import PatchwrightError
 
 
 class ExecutorError(PatchwrightError):

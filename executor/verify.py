@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from codegraph.errors import PatchwrightError
+from codegraph import PatchwrightError
 from executor.environment import (
     Environment,
     EnvSpec,
@@ -312,8 +312,7 @@ def _affected_tests(tree: Path, revision: str, patch: str, cache: Path) -> list[
     The index lives in the executor's cache, one per revision, never in the repository: a
     committed `.patchwright/` of a hostile repository is never loaded.
     """
-    from codegraph.impact import affected_tests  # heavy: only when no ids were given
-    from codegraph.index import build_index
+    from codegraph import affected_tests, build_index
 
     store = cache / "indexes" / revision
     store.parent.mkdir(parents=True, exist_ok=True)
