@@ -429,13 +429,23 @@ _NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
 
 def _fstring_expressible(template: str, call: ast.Call) -> bool:
     """Whether `template.format(...)` reads as simply as an f-string would: not with
-    `*args`/`**kwargs`, nested format specs, or a field used more than once."""
+    `*args`/`**kwargs`, nested format specs, a field used more than once, or an
+    argument holding an escaped or quoted string."""
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
         k.arg is None for k in call.keywords
     ):
         return False
     if _NESTED_SPEC.search(template):
         return False
+    # before Python 3.12 an f-string's expressions cannot hold a backslash or its quote
+    for argument in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(argument):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and any(c in node.value for c in "\\\n\r\t'\"")
+            ):
+                return False
     fields = re.findall(r"\{([A-Za-z_]\w*|\d+)[^{}]*\}", template)
     return len(fields) == len(set(fields))
 

@@ -36,6 +36,40 @@ def quote_value(token: str) -> str | None:
 
 
 def token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Iterator[Item]:
+    """Formatting items, except on lines the formatter was told to leave alone
+    (`# fmt: off` ... `# fmt: on`, `# fmt: skip`): hand-laid matrices say nothing."""
+    unformatted = _unformatted_lines(tokens)
+    for item in _token_items(tokens, docstrings):
+        if item.line not in unformatted:
+            yield item
+
+
+def _unformatted_lines(tokens: list[tokenize.TokenInfo]) -> set[int]:
+    lines: set[int] = set()
+    off_since: int | None = None
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        pragma = _FMT.match(token.string)
+        if pragma is None:
+            continue
+        row = token.start[0]
+        if pragma.group(1) == "skip":
+            lines.add(row)
+        elif pragma.group(1) == "off" and off_since is None:
+            off_since = row
+        elif pragma.group(1) == "on" and off_since is not None:
+            lines.update(range(off_since, row + 1))
+            off_since = None
+    if off_since is not None and tokens:
+        lines.update(range(off_since, tokens[-1].start[0] + 1))
+    return lines
+
+
+_FMT = re.compile(r"#\s*fmt:\s*(off|on|skip)\b")
+
+
+def _token_items(tokens: list[tokenize.TokenInfo], docstrings: set[int]) -> Iterator[Item]:
     indents: list[str] = [""]
     # open brackets: (opener, line, kind from _bracket_kind, separating commas, first line)
     stack: list[tuple[str, int, str, int, int]] = []

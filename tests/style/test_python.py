@@ -65,6 +65,23 @@ v = call(
     assert items("m.py", source, "trailing_commas") == [("trailing", 3), ("none", 7)]
 
 
+def test_lines_the_formatter_leaves_alone_are_no_formatting_evidence() -> None:
+    source = """# fmt: off
+expected = np.array([
+    [0, 1],
+    [1, 0]
+])
+# fmt: on
+x = call(
+    'a',
+    2
+)
+y = 'b'  # fmt: skip
+"""
+    assert items("m.py", source, "trailing_commas") == [("none", 9)]
+    assert items("m.py", source, "quotes") == [("single", 8)]
+
+
 def test_no_trailing_comma_after_an_unpacked_last_element_is_no_evidence() -> None:
     source = """a = Control(
     first,
@@ -432,6 +449,7 @@ b = "{name} {name}".format(name=n)
 c = "{a} {b}".format(**values)
 d = "{} {}".format(*pair)
 e = "{}.{}".format(base, module)
+f = "{:>30} {}".format(k + ":", str(v).replace("\\n", " "))
 """
     assert items("pkg/m.py", source, "string_format") == [("format", 5)]
 
