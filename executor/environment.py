@@ -218,7 +218,7 @@ def prepare_environment(
     generated = final / GENERATED
     if (final / _MARKER).is_file():
         return Environment(key, final / "bin", binds, spec.variables, True, (), generated)
-    with _locked(envs / f"{key}.lock"):
+    with locked(envs / f"{key}.lock"):
         if (final / _MARKER).is_file():  # another builder finished while we waited
             return Environment(key, final / "bin", binds, spec.variables, True, (), generated)
         _remove_stale_builds(envs)
@@ -391,7 +391,8 @@ def _python_version(python: Path) -> str:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on `path` (created if missing) for the `with` body."""
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -8,12 +8,10 @@ an error: the returned `Evidence` says why.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +24,7 @@ from executor.environment import (
     data_dir,
     host_environment,
     is_dependency_file,
+    locked,
     prepare_environment,
     toolchain_environment,
 )
@@ -317,21 +316,11 @@ def _affected_tests(tree: Path, revision: str, patch: str, cache: Path) -> list[
     store = cache / "indexes" / revision
     store.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with _locked(cache / "indexes" / f"{revision}.lock"):
+        with locked(cache / "indexes" / f"{revision}.lock"):
             found = affected_tests(build_index(tree, data_dir=store), patch)
     except (OSError, PatchwrightError):
         return None
     return [str(test_id) for test_id in found] or None
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _record(phase: str, run: TestRun) -> CommandRecord:
