@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from functools import cache
+from itertools import accumulate
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
@@ -57,12 +58,12 @@ def nesting_depth(data: bytes) -> int:
     opening = data.count(b"(") + data.count(b"[") + data.count(b"{")
     if opening <= MAX_NESTING:
         return 0
-    import numpy as np  # only for the rare file with that many brackets
+    brackets = data.translate(None, _NOT_BRACKETS)
+    return max(accumulate(_STEP[byte] for byte in brackets))
 
-    steps = np.zeros(256, dtype=np.int32)
-    steps[list(b"([{")] = 1
-    steps[list(b")]}")] = -1
-    return int(np.cumsum(steps[np.frombuffer(data, dtype=np.uint8)]).max())
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
+_STEP = [1 if b in b"([{" else -1 if b in b")]}" else 0 for b in range(256)]
 
 
 def text(node: Node | None) -> str:
