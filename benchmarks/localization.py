@@ -106,7 +106,7 @@ def bm25_baseline(index: GraphIndex, text: str) -> dict[str, list[str]]:
         bodies.append(" ".join(lines.get(symbol.path, [])[first - 1 : last]))
     return {
         "files": _bm25_rank(paths, [sources[p] for p in paths], query),
-        "functions": _bm25_rank(functions, bodies, query),
+        "functions": _functions(index, _bm25_rank(functions, bodies, query)),
     }
 
 
@@ -120,11 +120,30 @@ def _bm25_rank(ids: Sequence[str], texts: Sequence[str], query: list[str]) -> li
     return [ids[i] for i in order[:50] if scores[i] > 0]
 
 
+def locagent_id(index: GraphIndex, sid: str) -> str:
+    """A function's id as LocAgent's gold names it: enclosing functions dropped, enclosing
+    classes kept (`m.py::C.outer.inner` → `m.py::C.inner`)."""
+    symbol = index.symbols[sid]
+    parts = symbol.qualname.split(".")
+    kept = []
+    for i in range(len(parts) - 1):
+        parent = index.symbols.get(f"{symbol.path}::{'.'.join(parts[: i + 1])}")
+        if parent is None or parent.kind not in FUNCTION_KINDS:
+            kept.append(parts[i])
+    return f"{symbol.path}::{'.'.join([*kept, parts[-1]])}"
+
+
+def _functions(index: GraphIndex, ids: Sequence[str]) -> list[str]:
+    """Function and method ids in LocAgent's naming, best first, each once."""
+    named = (locagent_id(index, i) for i in ids if index.symbols[i].kind in FUNCTION_KINDS)
+    return list(dict.fromkeys(named))
+
+
 def patchwright_ranking(index: GraphIndex, text: str) -> dict[str, list[str]]:
     result = find(index, text, limit=200)
     return {
         "files": [h.path for h in result.files],
-        "functions": [h.id for h in result.symbols if h.kind in FUNCTION_KINDS],
+        "functions": _functions(index, [h.id for h in result.symbols]),
     }
 
 
@@ -237,8 +256,9 @@ def report(outcomes: Sequence[Outcome], elapsed: float) -> str:
         f"{len(outcomes)} tasks of `swebench-lite-dev.jsonl`, each indexed at its "
         "`base_commit` and queried with its `problem_statement` (no hints, no model). "
         "Function Acc@k counts only function and method hits and only the tasks that have "
-        "`gold_edit_functions_locagent`. Baseline: bm25s over whole files / whole function "
-        "bodies, query split into plain words.\n\n"
+        "`gold_edit_functions_locagent`, our ids named as LocAgent names them (a function "
+        "nested in a function is `file::Class.inner`). Baseline: bm25s over whole files / "
+        "whole function bodies, query split into plain words.\n\n"
         + table(outcomes)
         + f"\n\n`find` took {median:.2f} s median per query (warm index, first query "
         f"includes building the lexical index); whole run {elapsed / 60:.1f} min.\n"
