@@ -66,7 +66,7 @@ def simple_tokenize(text: str) -> list[str]:
 
 
 def gold_files(patch: str) -> list[str]:
-    return sorted({f.path for f in unidiff.PatchSet(patch)})
+    return sorted({f.path for f in unidiff.patch.PatchSet(patch)})
 
 
 def gold_functions(task: dict[str, Any]) -> list[str]:
@@ -75,7 +75,7 @@ def gold_functions(task: dict[str, Any]) -> list[str]:
 
 def checkout(task: dict[str, Any]) -> Path:
     """The task's tree at its base commit, extracted once under benchmarks/.work."""
-    target = WORK / task["instance_id"]
+    target = WORK / str(task["instance_id"])
     if (target / ".extracted").exists():
         return target
     mirror = MIRRORS / task["repo"].replace("/", "+") / "repo"
