@@ -35,7 +35,7 @@ from style import (
     skip_reason,
 )
 from style.model import Finding, Observations, StyleProfile
-from style.paths import is_excluded
+from style.paths import is_excluded, is_generated_source
 
 WINDOW = 20
 
@@ -288,8 +288,10 @@ def evaluate_project(
     summed = baseline.totals(o.counts for o in observations.values())
     checked = []
     for path in texts:
-        reason = skip_reason(path) or (
-            "excluded by configuration" if excluded(declared.exclude, path) else None
+        reason = (
+            skip_reason(path)
+            or ("generated" if is_generated_source(texts[path]) else None)
+            or ("excluded by configuration" if excluded(declared.exclude, path) else None)
         )
         if reason is None:
             checked.append(path)
