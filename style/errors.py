@@ -9,7 +9,7 @@ A change that deviates from the profile is *not* an error: it is a finding.
 
 from __future__ import annotations
 
-from codegraph.errors import PatchwrightError
+from codegraph import PatchwrightError
 
 
 class StyleError(PatchwrightError):
