@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import stat
 import subprocess
@@ -144,6 +145,7 @@ def discover(root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -
 
     files: list[SourceFile] = []
     to_hash: list[tuple[str, str, int]] = []
+    dirs: dict[str, str | None] = {}
     for path, blob, is_tracked in candidates:
         language = language_name_for(path)
         if language is None:
@@ -152,7 +154,7 @@ def discover(root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -
         if vendored is not None:
             skipped.setdefault(vendored, Skipped(vendored, "vendored"))
             continue
-        problem, size = _check_path(base, path, max_bytes)
+        problem, size = _check_path(base, path, max_bytes, dirs)
         if problem is not None:
             skipped[path] = Skipped(path, problem)
         elif blob is not None:
@@ -198,16 +200,33 @@ def _vendored_dir(path: str, *, tracked: bool) -> str | None:
     return None
 
 
-def _check_path(base: Path, path: str, max_bytes: int) -> tuple[str | None, int]:
+def _dir_problem(base: Path, parent: str, dirs: dict[str, str | None] | None) -> str | None:
+    """Why files in `parent` must not be read: a symlinked directory on the way would let
+    a listed path reach outside the tree (or index the same file twice). `dirs` caches the
+    answer per directory for one listing."""
+    if dirs is not None and parent in dirs:
+        return dirs[parent]
+    base_real = os.path.realpath(base)
+    real = os.path.realpath(os.path.join(base, parent))
+    problem = None
+    if not Path(real).is_relative_to(base_real):
+        problem = "inside a symlinked directory leading outside the repository"
+    elif real != os.path.normpath(os.path.join(base_real, parent)):
+        problem = "inside a symlinked directory"
+    if dirs is not None:
+        dirs[parent] = problem
+    return problem
+
+
+def _check_path(
+    base: Path, path: str, max_bytes: int, dirs: dict[str, str | None] | None = None
+) -> tuple[str | None, int]:
     """A skip reason from the file's metadata, or None and its size."""
     full = base / path
     try:
-        # A symlinked directory on the way would let a listed path read outside the tree.
-        real_parent = Path(os.path.realpath(full.parent))
-        if not real_parent.is_relative_to(os.path.realpath(base)):
-            return "inside a symlinked directory leading outside the repository", 0
-        if real_parent != Path(os.path.realpath(base)) / PurePosixPath(path).parent:
-            return "inside a symlinked directory", 0
+        problem = _dir_problem(base, posixpath.dirname(path), dirs)
+        if problem is not None:
+            return problem, 0
         info = full.lstat()
         if stat.S_ISLNK(info.st_mode):
             target = full.resolve()
