@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import docs_section
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / ".work" / "codegraph"
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -396,13 +398,7 @@ def report(results: Sequence[dict[str, Any]], repeats: int) -> str:
 
 
 def write_section(body: str) -> None:
-    text = DOCS.read_text()
-    begin, end = f"<!-- begin {SECTION} -->", f"<!-- end {SECTION} -->"
-    if begin not in text or end not in text:
-        raise SystemExit(f"{DOCS} has no {SECTION} section markers")
-    head, _, rest = text.partition(begin)
-    _, _, tail = rest.partition(end)
-    DOCS.write_text(f"{head}{begin}\n{body}\n{end}{tail}")
+    docs_section.write_section(SECTION, body, DOCS)
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ from typing import Any
 
 import unidiff
 
+from benchmarks import docs_section
 from executor import Change, EnvSpec, Evidence, Limits, create_workspace, verify
 from executor.environment import prepare_environment
 from executor.evidence import counts
@@ -326,13 +327,7 @@ def _gold_note(run: Run) -> str:
 
 
 def write_section(body: str) -> None:
-    text = DOCS.read_text()
-    begin, end = f"<!-- begin {SECTION} -->", f"<!-- end {SECTION} -->"
-    if begin not in text or end not in text:
-        sys.exit(f"{DOCS} lacks the {SECTION} markers")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    DOCS.write_text(f"{head}{begin}\n{body}\n{end}{tail}")
+    docs_section.write_section(SECTION, body, DOCS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

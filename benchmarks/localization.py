@@ -32,6 +32,7 @@ import bm25s
 import numpy as np
 import unidiff
 
+from benchmarks import docs_section
 from codegraph.find import find
 from codegraph.model import SymbolKind
 from codegraph.query import GraphIndex
@@ -240,13 +241,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
 
 
 def write_section(body: str) -> None:
-    text = DOCS.read_text()
-    begin, end = f"<!-- begin {SECTION} -->", f"<!-- end {SECTION} -->"
-    if begin not in text or end not in text:
-        sys.exit(f"{DOCS} lacks the {SECTION} markers")
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    DOCS.write_text(f"{head}{begin}\n{body}\n{end}{tail}")
+    docs_section.write_section(SECTION, body, DOCS)
 
 
 def report(outcomes: Sequence[Outcome], elapsed: float) -> str:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import docs_section
 from executor.model import Limits, RunResult
 from executor.sandbox.bwrap import BwrapSandbox
 from executor.sandbox.local import LocalSandbox
@@ -235,13 +236,7 @@ def render(
 
 
 def write_section(body: str) -> None:
-    text = DOCS.read_text()
-    begin, end = f"<!-- begin {SECTION} -->", f"<!-- end {SECTION} -->"
-    if begin not in text or end not in text:
-        raise SystemExit(f"{DOCS} has no {SECTION} section markers")
-    head, _, rest = text.partition(begin)
-    _, _, tail = rest.partition(end)
-    DOCS.write_text(f"{head}{begin}\n{body}\n{end}{tail}")
+    docs_section.write_section(SECTION, body, DOCS)
 
 
 def main() -> None:

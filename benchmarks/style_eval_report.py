@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks import docs_section
+
 SECTION = "style"
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 _SHOWN_PER_KEY = 2
@@ -196,15 +198,4 @@ def render(
 
 def write_section(body: str, docs: Path = DOCS, name: str = SECTION) -> None:
     """Replace (or append) this benchmark's marked section; other sections stay as they are."""
-    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-    block = f"{begin}\n{body}{end}\n"
-    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
-    start = text.find(begin)
-    stop = text.find(end, start)
-    if start >= 0 and stop >= 0:
-        tail = text[stop + len(end) :]
-        text = text[:start] + block + tail.removeprefix("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    docs.parent.mkdir(parents=True, exist_ok=True)
-    docs.write_text(text, encoding="utf-8")
+    docs_section.write_section(name, body, docs)
