@@ -5,11 +5,14 @@ Inside a git work tree the listing comes from `git ls-files` (so `.gitignore` ho
 tracked files come with their blob ids); elsewhere the tree is walked and `.gitignore`
 files are honoured with `pathspec`. Path rules (vendored directories, size, symlinks) are
 applied here; rules that need the bytes (binary, minified, generated) are in
-`content_skip_reason`, which the indexer calls once per new blob.
+`content_skip_reason`, which the indexer calls once per new blob. Files git has no blob
+id for are hashed here unless the caller asks for `hashed=False` (a cold build: the
+extraction workers hash the bytes they read anyway, so nothing is read twice).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import posixpath
@@ -17,7 +20,7 @@ import re
 import stat
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -71,11 +74,12 @@ _Spec = pathspec.PathSpec[Any]
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A candidate file: repository-relative POSIX path, language and git blob id."""
+    """A candidate file: repository-relative POSIX path, language and git blob id (None
+    when not hashed yet: untracked or edited, listed with `hashed=False`)."""
 
     path: str
     language: str
-    blob: str
+    blob: str | None
     size: int
 
 
@@ -121,8 +125,11 @@ def _longest_line(data: bytes) -> int:
         start = end + 1
 
 
-def discover(root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Discovery:
+def discover(
+    root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES, hashed: bool = True
+) -> Discovery:
     """List the source files under `root` with their blob ids; report what is skipped.
+    With `hashed=False` files git has no current blob id for keep `blob=None`.
 
     Raises `RepositoryError` when `root` is not a directory.
     """
@@ -167,19 +174,67 @@ def discover(root: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -
         stale = {f.path for f in files if f.path in modified}
         to_hash += [(f.path, f.language, f.size) for f in files if f.path in stale]
         files = [f for f in files if f.path not in stale]
-    for path, language, size in to_hash:
-        try:
-            data = (base / path).read_bytes()
-        except OSError as exc:
-            skipped[path] = Skipped(path, f"unreadable: {exc.strerror or exc}")
-            continue
-        files.append(SourceFile(path, language, blob_id(data), size))
-    return Discovery(
+    files += [SourceFile(path, language, None, size) for path, language, size in to_hash]
+    found = Discovery(
         root=base,
         files=tuple(sorted(files, key=lambda f: f.path)),
         skipped=tuple(sorted(skipped.values(), key=lambda s: s.path)),
         git=listing is not None,
     )
+    return with_blobs(found, max_bytes=max_bytes) if hashed else found
+
+
+def with_blobs(discovery: Discovery, *, max_bytes: int = MAX_FILE_BYTES) -> Discovery:
+    """`discovery` with every missing blob id computed; a file that cannot be read moves
+    to the skipped files."""
+    if all(f.blob is not None for f in discovery.files):
+        return discovery
+    files: list[SourceFile] = []
+    skipped = list(discovery.skipped)
+    for source in discovery.files:
+        if source.blob is not None:
+            files.append(source)
+            continue
+        try:
+            data = read_source(discovery.root, source.path, max_bytes=max_bytes)
+        except OSError as exc:
+            skipped.append(Skipped(source.path, f"unreadable: {exc.strerror or exc}"))
+            continue
+        files.append(replace(source, blob=blob_id(data)))
+    return replace(discovery, files=tuple(files), skipped=tuple(sorted(skipped, key=_path)))
+
+
+def _path(skipped: Skipped) -> str:
+    return skipped.path
+
+
+# A file swapped for a symlink after listing is not followed (the open fails), and a
+# FIFO swapped in does not block the reader.
+_READ_FLAGS = os.O_RDONLY | sum(
+    getattr(os, flag, 0) for flag in ("O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY")
+)
+
+
+def read_source(root: Path, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file `path` under `root`, read without following a
+    symlink in its last component and never more than `max_bytes`.
+
+    Raises `OSError` with a `strerror` a skip reason can quote.
+    """
+    try:
+        fd = os.open(root / path, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a symlink (not followed)") from exc
+        raise
+    with open(fd, "rb", closefd=True) as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes")
+    return data
 
 
 def path_skip_reason(

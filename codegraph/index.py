@@ -24,7 +24,7 @@ import networkx as nx
 
 from codegraph import graph as graphs
 from codegraph import store
-from codegraph.discover import SourceFile, blob_id, discover, path_skip_reason
+from codegraph.discover import SourceFile, discover, path_skip_reason, with_blobs
 from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.languages import language_name_for
 from codegraph.model import Edge, EdgeKind, FileFacts, Skipped, Symbol, Unresolved
@@ -227,12 +227,8 @@ class Index:
             return None, None
         if reason is not None:
             return store.FileRecord(path, "", language, reason), None
-        try:
-            blob = blob_id((self.root / path).read_bytes())
-        except OSError as exc:
-            return store.FileRecord(path, "", language, f"unreadable: {exc.strerror}"), None
         done = extract_file(self.root, path, language)
-        return store.FileRecord(path, blob, language, done.skipped), done.facts
+        return store.FileRecord(path, done.blob, language, done.skipped), done.facts
 
     def _apply(self, changes: Mapping[str, FileFacts | None]) -> int:
         """Put changed facts (None: the file is gone or skipped) into the graph and
@@ -395,7 +391,8 @@ def _build(
     jobs: int | None,
 ) -> Index:
     clock = Clock()
-    discovery = discover(root)
+    # Unhashed: a cold build's workers hash the bytes they read anyway.
+    discovery = discover(root, hashed=False)
     base = discovery.root
     directory = store.data_dir_for(base, data_dir)
     clock.lap("discover")
@@ -408,6 +405,10 @@ def _build(
             warnings.append(f"{exc}; rebuilding it")
             log.info("%s; rebuilding it", exc)
     clock.lap("load")
+    if previous is not None:
+        # Blob ids decide which stored files are still current.
+        discovery = with_blobs(discovery)
+        clock.lap("discover")
 
     records: dict[str, store.FileRecord] = {}
     to_parse: list[SourceFile] = []
@@ -418,12 +419,16 @@ def _build(
         else:
             to_parse.append(source)
     extracted = extract_all(
-        base, [(s.path, s.language) for s in to_parse], jobs=jobs, progress=progress
+        base,
+        [(s.path, s.language) for s in to_parse],
+        sizes={s.path: s.size for s in to_parse},
+        jobs=jobs,
+        progress=progress,
     )
     for source in to_parse:
         done = extracted[source.path]
         records[source.path] = store.FileRecord(
-            source.path, source.blob, source.language, done.skipped
+            source.path, source.blob or done.blob, source.language, done.skipped
         )
     clock.lap("parse")
 
@@ -491,11 +496,14 @@ def _cold_rebuild(
     jobs: int | None,
     progress: Progress | None,
 ) -> Index:
-    discovery = discover(base)
+    discovery = discover(base, hashed=False)
     items = [(s.path, s.language) for s in discovery.files]
-    extracted = extract_all(base, items, jobs=jobs, progress=progress)
+    sizes = {s.path: s.size for s in discovery.files}
+    extracted = extract_all(base, items, sizes=sizes, jobs=jobs, progress=progress)
     records = {
-        s.path: store.FileRecord(s.path, s.blob, s.language, extracted[s.path].skipped)
+        s.path: store.FileRecord(
+            s.path, s.blob or extracted[s.path].blob, s.language, extracted[s.path].skipped
+        )
         for s in discovery.files
     }
     index = _cold(base, directory, records, path_skips, extracted, jobs, progress)

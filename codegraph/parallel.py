@@ -3,9 +3,11 @@
 Workers are forked (no re-import, and resolve workers share the parent's symbol table
 copy-on-write); the parent pauses the garbage collector while it builds the index, so
 each worker freezes what it inherited and turns it back on, collecting rarely. Each
-extraction worker reads its files itself (the parent never ships file contents), applies
-the content skip rules and returns each file's facts already encoded for the store: the
-parent decodes them once and writes the same bytes to disk without encoding again.
+extraction worker reads its files itself (the parent never ships file contents), hashes
+them, applies the content skip rules and returns each file's facts already encoded for
+the store: the parent decodes them once and writes the same bytes to disk without
+encoding again. Files go out largest first, in batches of about equal bytes, so no worker
+is left with a big file while the other has nothing to do.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegraph.discover import content_skip_reason
+from codegraph.discover import blob_id, content_skip_reason, read_source
 from codegraph.errors import ParseError
 from codegraph.graph import EdgeTuple, aggregate
 from codegraph.languages import get_language
@@ -38,9 +40,11 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """One file's outcome: facts (and their encoding), or the reason it was skipped."""
+    """One file's outcome: the blob id of the bytes read ("" when unreadable), and its
+    facts (and their encoding) or the reason it was skipped."""
 
     path: str
+    blob: str
     facts: FileFacts | None
     encoded: bytes | None
     skipped: str | None
@@ -71,45 +75,71 @@ def default_jobs() -> int:
 
 
 def extract_file(root: Path, path: str, language: str) -> Extracted:
-    """Read, check and extract one file; every failure becomes a skip reason."""
+    """Read, hash, check and extract one file; every failure becomes a skip reason."""
     try:
-        data = (root / path).read_bytes()
+        data = read_source(root, path)
     except OSError as exc:
-        return Extracted(path, None, None, f"unreadable: {exc.strerror or exc}")
+        return Extracted(path, "", None, None, f"unreadable: {exc.strerror or exc}")
+    blob = blob_id(data)
     reason = content_skip_reason(path, data)
     if reason is not None:
-        return Extracted(path, None, None, reason)
+        return Extracted(path, blob, None, None, reason)
     try:
         facts = get_language(language).extract(path, data)
     except ParseError as exc:
-        return Extracted(path, None, None, f"parse error: {exc}")
+        return Extracted(path, blob, None, None, f"parse error: {exc}")
     except (RecursionError, MemoryError) as exc:
-        return Extracted(path, None, None, f"parse error: {type(exc).__name__}")
+        return Extracted(path, blob, None, None, f"parse error: {type(exc).__name__}")
     except Exception as exc:  # an extractor bug must cost one file, not the index
-        return Extracted(path, None, None, f"parse error: {type(exc).__name__}: {exc}")
-    return Extracted(path, facts, None, None)
+        return Extracted(path, blob, None, None, f"parse error: {type(exc).__name__}: {exc}")
+    return Extracted(path, blob, facts, None, None)
 
 
-def _extract_batch(
-    root: str, items: Sequence[tuple[str, str]]
-) -> list[tuple[str, bytes | None, str | None]]:
+_Row = tuple[str, str, bytes | None, str | None]  # path, blob, encoded facts, skip reason
+
+
+def _extract_batch(root: str, items: Sequence[tuple[str, str]]) -> list[_Row]:
     base = Path(root)
-    out: list[tuple[str, bytes | None, str | None]] = []
+    out: list[_Row] = []
     for path, language in items:
         done = extract_file(base, path, language)
         encoded = encode_facts(done.facts) if done.facts is not None else None
-        out.append((path, encoded, done.skipped))
+        out.append((path, done.blob, encoded, done.skipped))
     return out
+
+
+def _batches(
+    items: Sequence[tuple[str, str]], sizes: Mapping[str, int], jobs: int
+) -> list[list[tuple[str, str]]]:
+    """Items largest first, cut into batches of about 1/16 of a worker's share of the
+    bytes (at most 64 files): big files travel alone, small ones in bulk, and the last
+    batches are small, so both workers finish at about the same time."""
+    ordered = sorted(items, key=lambda item: (-sizes.get(item[0], 0), item[0]))
+    budget = max(1, sum(sizes.get(path, 0) for path, _ in items) // (jobs * 16))
+    batches: list[list[tuple[str, str]]] = []
+    batch: list[tuple[str, str]] = []
+    weight = 0
+    for item in ordered:
+        batch.append(item)
+        weight += sizes.get(item[0], 0)
+        if weight >= budget or len(batch) == 64:
+            batches.append(batch)
+            batch, weight = [], 0
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def extract_all(
     root: Path,
     items: Sequence[tuple[str, str]],
     *,
+    sizes: Mapping[str, int] | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Extracted]:
-    """Extract `(path, language)` items; uses `jobs` processes (default: every core)."""
+    """Extract `(path, language)` items; uses `jobs` processes (default: every core).
+    `sizes` (path → bytes) lets the largest files start first."""
 
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
     total = len(items)
@@ -120,23 +150,30 @@ def extract_all(
             if progress is not None:
                 progress("parse", number, total)
         return results
-    # Small batches balance the load (file sizes vary 1000-fold) without much overhead.
-    size = max(8, min(64, total // (jobs * 8)))
-    batches = [items[i : i + size] for i in range(0, total, size)]
+    if sizes is None:
+        sizes = {path: _size(root / path) for path, _ in items}
+    batches = _batches(items, sizes, jobs)
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_worker_init
     ) as pool:
-        futures: list[Future[list[tuple[str, bytes | None, str | None]]]] = [
+        futures: list[Future[list[_Row]]] = [
             pool.submit(_extract_batch, str(root), batch) for batch in batches
         ]
         for future in as_completed(futures):
-            for path, encoded, skipped in future.result():
+            for path, blob, encoded, skipped in future.result():
                 facts = decode_facts(encoded) if encoded is not None else None
-                results[path] = Extracted(path, facts, encoded, skipped)
+                results[path] = Extracted(path, blob, facts, encoded, skipped)
             if progress is not None:
                 progress("parse", len(results), total)
     return results
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
 
 
 # What resolve workers read: set just before the pool forks, so children share it

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from codegraph.discover import blob_id, content_skip_reason, discover, path_skip_reason
+from codegraph.discover import (
+    blob_id,
+    content_skip_reason,
+    discover,
+    path_skip_reason,
+    read_source,
+    with_blobs,
+)
 from codegraph.errors import RepositoryError
 from codegraph.model import Skipped
 from tests.conftest import MakeRepo, git, write_files
@@ -70,6 +77,9 @@ def test_outside_git_the_walk_honours_nested_gitignore_files(tmp_path: Path) -> 
         "sub/keep.gen.py",
     ]
     assert found.files[1].blob == blob_id(b"")
+    unhashed = discover(tmp_path, hashed=False)
+    assert {f.blob for f in unhashed.files} == {None}
+    assert with_blobs(unhashed) == found
 
 
 def test_vendored_directories_are_skipped_once_with_their_reason(make_repo: MakeRepo) -> None:
@@ -185,3 +195,24 @@ def test_a_path_through_a_symlinked_directory_is_never_read(
     found = discover(repo)
     assert "pkg/cfg.py" not in [source.path for source in found.files]
     assert any(s.path == "pkg/cfg.py" and "outside" in s.reason for s in found.skipped)
+
+
+def test_read_source_refuses_symlinks_and_oversized_files(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.py": "x = 1\n"})
+    (tmp_path / "link.py").symlink_to(tmp_path / "a.py")
+    assert read_source(tmp_path, "a.py") == b"x = 1\n"
+    with pytest.raises(OSError, match="a symlink"):
+        read_source(tmp_path, "link.py")
+    with pytest.raises(OSError, match="larger than 3 bytes"):
+        read_source(tmp_path, "a.py", max_bytes=3)
+
+
+def test_an_unreadable_unhashed_file_moves_to_the_skipped(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.py": "", "b.py": ""})
+    unhashed = discover(tmp_path, hashed=False)
+    (tmp_path / "b.py").unlink()
+    found = with_blobs(unhashed)
+    assert [f.path for f in found.files] == ["a.py"]
+    assert [(s.path, s.reason) for s in found.skipped] == [
+        ("b.py", "unreadable: No such file or directory")
+    ]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from codegraph.discover import blob_id
 from codegraph.errors import IndexStoreError, RepositoryError
 from codegraph.graph import count_by_kind, edge_tuples
 from codegraph.index import Index, build_index, load_index
@@ -129,6 +130,23 @@ def test_second_build_reuses_every_unchanged_file(make_repo: MakeRepo) -> None:
     again = build_index(root)
     assert (again.stats.parsed, again.stats.reused, again.stats.reresolved) == (0, 5, 0)
     assert edge_tuples(again.graph) == edge_tuples(first.graph)
+
+
+def test_a_tree_outside_git_is_hashed_by_the_workers_and_reused_by_blob(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    root = make_repo(FILES, commit=False)
+    shutil.rmtree(root / ".git")
+    data = tmp_path / "store"
+    first = build_index(root, data_dir=data)
+    assert {path: record.blob for path, record in first.files.items()} == {
+        path: blob_id((root / path).read_bytes()) for path in FILES
+    }
+    again = build_index(root, data_dir=data)
+    assert (again.stats.parsed, again.stats.reused) == (0, 5)
+    write_files(root, {"pkg/service.py": FILES["pkg/service.py"] + "\nX = 1\n"})
+    edited = build_index(root, data_dir=data)
+    assert (edited.stats.parsed, edited.stats.reused) == (1, 4)
 
 
 def test_body_edit_reparses_one_file_and_equals_a_cold_build(

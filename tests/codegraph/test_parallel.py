@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
-from codegraph.parallel import extract_all, extract_file
+from codegraph.discover import blob_id
+from codegraph.parallel import _batches, extract_all, extract_file
 from codegraph.store import decode_facts
 from tests.conftest import write_files
 
@@ -56,3 +58,36 @@ def test_a_threaded_caller_gets_spawned_workers_and_the_same_result(tmp_path: Pa
         other.join()
     serial = extract_all(tmp_path, items, jobs=1)
     assert {p: d.facts for p, d in threaded.items()} == {p: d.facts for p, d in serial.items()}
+
+
+def test_the_worker_hashes_the_bytes_it_reads(tmp_path: Path) -> None:
+    write_files(tmp_path, {"ok.py": "x = 1\n", "bin.py": b"\x00"})
+    assert extract_file(tmp_path, "ok.py", "python").blob == blob_id(b"x = 1\n")
+    assert extract_file(tmp_path, "bin.py", "python").blob == blob_id(b"\x00")
+    assert extract_file(tmp_path, "gone.py", "python").blob == ""
+
+
+def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path: Path) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "secret.py"
+    write_files(repo, {"m.py": "def f():\n    pass\n"})
+    outside.write_text("TOKEN = 'outside the repository'\n")
+    (repo / "m.py").unlink()
+    (repo / "m.py").symlink_to(outside)
+    done = extract_file(repo, "m.py", "python")
+    assert (done.facts, done.skipped) == (None, "unreadable: a symlink (not followed)")
+
+
+def test_a_fifo_swapped_in_is_skipped_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    assert extract_file(tmp_path, "pipe.py", "python").skipped == ("unreadable: not a regular file")
+
+
+def test_batches_send_the_largest_files_first_and_every_file_once() -> None:
+    sizes = {f"m{n}.py": n * 100 for n in range(200)} | {"big.py": 1_000_000}
+    items = [(path, "python") for path in sorted(sizes)]
+    batches = _batches(items, sizes, jobs=2)
+    flat = [path for batch in batches for path, _ in batch]
+    assert sorted(flat) == sorted(sizes)
+    assert flat == sorted(sizes, key=lambda path: -sizes[path])
+    assert batches[0] == [("big.py", "python")]
+    assert max(len(batch) for batch in batches) <= 64
