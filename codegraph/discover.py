@@ -116,13 +116,7 @@ def content_skip_reason(path: str, data: bytes) -> str | None:
 
 
 def _longest_line(data: bytes) -> int:
-    longest, start = 0, 0
-    while True:
-        end = data.find(b"\n", start)
-        if end < 0:
-            return max(longest, len(data) - start)
-        longest = max(longest, end - start)
-        start = end + 1
+    return max(map(len, data.split(b"\n")))
 
 
 def discover(

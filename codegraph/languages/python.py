@@ -27,6 +27,8 @@ _local = threading.local()  # parsers are not thread-safe: one per thread
 _SELF_NAMES = frozenset({"self", "cls"})
 _MAX_NESTING = 50  # deeper name expressions and patterns are generated code: not followed
 _TYPE_WRAPPERS = frozenset({"Optional", "typing.Optional", "t.Optional", "Final", "ClassVar"})
+# Enum members read once: an attribute lookup on the enum class per reference adds up.
+_CALLS, _REFERENCES = EdgeKind.CALLS, EdgeKind.REFERENCES
 
 _QUERY = """
 (class_definition) @class
@@ -227,7 +229,9 @@ class _Extractor:
         self.symbols: list[Symbol] = []
         self.seen: set[str] = set()
         self.imports: list[Import] = []
-        self.references: list[Reference] = []
+        # (line, scope, name, kind): deduplicated and sorted as plain tuples, so only
+        # the distinct references become `Reference` records.
+        self.references: list[tuple[int, str, str, EdgeKind]] = []
         self.bindings: list[tuple[str, str, str]] = []
         self.exports: tuple[str, ...] | None = None
         self.exports_dynamic = False
@@ -358,7 +362,7 @@ class _Extractor:
                 name = dotted(child)
                 if "?" not in name:
                     line = child.start_point[0] + 1
-                    self.references.append(Reference(kind, class_id, name, line))
+                    self.references.append((line, class_id, name, kind))
 
     def variable(self, node: Node, name: str, index: int, stmt: Node) -> None:
         symbol_id = (
@@ -518,16 +522,16 @@ class _Extractor:
         index = self.scopes.index_at(node.start_byte)
         head = name.partition(".")[0]
         if head in _SELF_NAMES and self.in_method(index):
-            if name == head and kind is EdgeKind.REFERENCES:
+            if name == head and kind is _REFERENCES:
                 return  # the instance itself passed around
         elif head in self.local_names and self.is_local(index, head):
             # A local used as a value says nothing about definitions. Calls on it are
             # kept: a typed local resolves them, and a method name still has candidates.
             dotted_use, bound = "." in name, self.is_bound(index, head)
-            if not ((kind is EdgeKind.CALLS and (dotted_use or bound)) or (dotted_use and bound)):
+            if not ((kind is _CALLS and (dotted_use or bound)) or (dotted_use and bound)):
                 return
-        line = node.start_point[0] + 1
-        self.references.append(Reference(kind, self.scope_id(index), name, line))
+        scope = self.scopes.ids[index] if index >= 0 else self.path
+        self.references.append((node.start_point[0] + 1, scope, name, kind))
 
     def run(self, root: Node) -> FileFacts:
         caught = _ts.captures(NAME, _QUERY, root)
@@ -556,12 +560,13 @@ class _Extractor:
         self.local_names = set().union(*self.locals.values()) if self.locals else set()
         for node in get("import", []):
             self.import_node(node)
+        reference = self.reference
         for node in get("call", []):
-            self.reference(EdgeKind.CALLS, node)
+            reference(_CALLS, node)
         base_starts = self.base_starts
         for node in get("value", []):
             if node.start_byte not in base_starts:  # bases are INHERITS, emitted with the class
-                self.reference(EdgeKind.REFERENCES, node)
+                reference(_REFERENCES, node)
         covered = -1
         for node in sorted(get("type", []), key=_start):
             if node.start_byte < covered:
@@ -601,7 +606,10 @@ class _Extractor:
             visibility=visibility(self.module.rpartition(".")[2]),
         )
         self.imports.sort(key=lambda i: (i.line, i.module, i.name or "", i.alias or ""))
-        references = sorted(set(self.references), key=lambda r: (r.line, r.scope, r.name, r.kind))
+        references = [
+            Reference(kind, scope, name, line)
+            for line, scope, name, kind in sorted(set(self.references))
+        ]
         return FileFacts(
             path=self.path,
             language=NAME,
