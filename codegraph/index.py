@@ -418,10 +418,13 @@ def _build(
             records[source.path] = old
         else:
             to_parse.append(source)
+    # A cold build fills the symbol table as extractions arrive, while workers run.
+    table = SymbolTable()
     extracted = extract_all(
         base,
         [(s.path, s.language) for s in to_parse],
         sizes={s.path: s.size for s in to_parse},
+        each=partial(_add_to, table) if previous is None else lambda done: None,
         jobs=jobs,
         progress=progress,
     )
@@ -436,7 +439,7 @@ def _build(
     parsed = sum(1 for done in extracted.values() if done.facts is not None)
     reresolved = 0
     if previous is None:
-        index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
+        index = _cold(base, directory, records, path_skips, extracted, table, jobs, progress)
         reresolved = len(index.facts)
     else:
         index = previous
@@ -499,14 +502,16 @@ def _cold_rebuild(
     discovery = discover(base, hashed=False)
     items = [(s.path, s.language) for s in discovery.files]
     sizes = {s.path: s.size for s in discovery.files}
-    extracted = extract_all(base, items, sizes=sizes, jobs=jobs, progress=progress)
+    table = SymbolTable()
+    each = partial(_add_to, table)
+    extracted = extract_all(base, items, sizes=sizes, each=each, jobs=jobs, progress=progress)
     records = {
         s.path: store.FileRecord(
             s.path, s.blob or extracted[s.path].blob, s.language, extracted[s.path].skipped
         )
         for s in discovery.files
     }
-    index = _cold(base, directory, records, path_skips, extracted, jobs, progress)
+    index = _cold(base, directory, records, path_skips, extracted, table, jobs, progress)
     index.warnings = warnings
     index.stats = index._stats(
         parsed=len(index.facts), reused=0, reresolved=len(index.facts), seconds=clock.seconds
@@ -523,11 +528,12 @@ def _cold(
     records: dict[str, store.FileRecord],
     path_skips: list[Skipped],
     extracted: Mapping[str, Extracted],
+    table: SymbolTable,
     jobs: int | None,
     progress: Progress | None,
 ) -> Index:
+    """The index of a first build; `table` holds every extracted file already."""
     facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
-    table = SymbolTable.build(facts)
     # Built while the resolve workers run (they need only the table): rows arrive after.
     graph = nx.MultiDiGraph()
     symbols: dict[str, Symbol] = {}
@@ -565,6 +571,11 @@ def _cold(
         if done.encoded is not None:
             index._encoded_resolved[path] = done.encoded
     return index
+
+
+def _add_to(table: SymbolTable, done: Extracted) -> None:
+    if done.facts is not None:
+        table.add(done.facts)
 
 
 # The only edges `test_edges` reads.

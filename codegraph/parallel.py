@@ -135,18 +135,21 @@ def extract_all(
     items: Sequence[tuple[str, str]],
     *,
     sizes: Mapping[str, int] | None = None,
+    each: Callable[[Extracted], object] = lambda done: None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Extracted]:
     """Extract `(path, language)` items; uses `jobs` processes (default: every core).
-    `sizes` (path → bytes) lets the largest files start first."""
+    `sizes` (path → bytes) lets the largest files start first; `each` sees every
+    outcome as it arrives (in no fixed order), while the workers go on."""
 
     jobs = default_jobs() if jobs is None else max(1, min(jobs, MAX_JOBS))
     total = len(items)
     results: dict[str, Extracted] = {}
     if jobs == 1 or total < MIN_PARALLEL_FILES:
         for number, (path, language) in enumerate(items, 1):
-            results[path] = extract_file(root, path, language)
+            results[path] = done = extract_file(root, path, language)
+            each(done)
             if progress is not None:
                 progress("parse", number, total)
         return results
@@ -163,7 +166,8 @@ def extract_all(
         for future in as_completed(futures):
             for path, blob, encoded, skipped in future.result():
                 facts = decode_facts(encoded) if encoded is not None else None
-                results[path] = Extracted(path, blob, facts, encoded, skipped)
+                results[path] = done = Extracted(path, blob, facts, encoded, skipped)
+                each(done)
             if progress is not None:
                 progress("parse", len(results), total)
     return results

@@ -123,6 +123,13 @@ class SymbolTable:
             table._add(facts[path])
         return table
 
+    def add(self, facts: FileFacts) -> None:
+        """Add a file the table does not hold yet, in any order: a cold build adds each
+        file as its extraction arrives, while the workers go on with the others."""
+        if facts.path in self.facts:
+            raise ValueError(f"{facts.path} is in the table already; use `update`")
+        self._add(facts)
+
     def update(self, path: str, facts: FileFacts | None) -> None:
         """Add or replace one file's facts; None removes the file."""
         old = self.facts.get(path)

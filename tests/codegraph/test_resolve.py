@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from codegraph.model import EdgeKind
 from codegraph.resolve import SymbolTable, resolution_rate, resolve_file
 from tests.codegraph.resolve_helpers import edges_of, extract_repo, resolve_repo
@@ -334,6 +336,19 @@ def test_test_root_modules_resolve_by_unique_suffix(make_repo):
     assert ("tests/model_fields/tests.py::test_x", "tests/model_fields/models.py::Thing") in (
         edges_of(res, CALLS)
     )
+
+
+def test_files_added_in_any_order_resolve_as_a_sorted_build(make_repo):
+    root = make_repo(PACKAGE | {"main.py": "from pkg import helper\ndef go():\n    helper()\n"})
+    facts = extract_repo(root)
+    built = SymbolTable.build(facts)
+    added = SymbolTable()
+    for path in sorted(facts, reverse=True):
+        added.add(facts[path])
+    for path in sorted(facts):
+        assert resolve_file(added, facts[path]) == resolve_file(built, facts[path])
+    with pytest.raises(ValueError, match="is in the table already"):
+        added.add(facts["main.py"])
 
 
 def test_update_and_dependents_match_a_fresh_build(make_repo):
