@@ -271,14 +271,13 @@ def _check_path(
     base: Path, path: str, max_bytes: int, dirs: dict[str, str | None] | None = None
 ) -> tuple[str | None, int]:
     """A skip reason from the file's metadata, or None and its size."""
-    full = base / path
     try:
         problem = _dir_problem(base, posixpath.dirname(path), dirs)
         if problem is not None:
             return problem, 0
-        info = full.lstat()
+        info = os.lstat(os.path.join(base, path))
         if stat.S_ISLNK(info.st_mode):
-            target = full.resolve()
+            target = (base / path).resolve()
             if not target.is_relative_to(base):
                 return "symlink outside the repository", 0
             # The target is indexed under its own path; indexing it twice duplicates symbols.
@@ -353,12 +352,13 @@ def _walk(base: Path) -> tuple[list[str], list[Skipped]]:
     while stack:
         rel_dir, specs = stack.pop()
         directory = base / rel_dir if rel_dir else base
-        specs = specs + _gitignore(directory, rel_dir)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             skipped.append(Skipped(rel_dir or ".", f"unreadable: {exc.strerror or exc}"))
             continue
+        if any(entry.name == ".gitignore" for entry in entries):
+            specs = specs + _gitignore(directory, rel_dir)
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
