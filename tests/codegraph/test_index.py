@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -365,3 +366,23 @@ def test_a_path_that_is_a_file_is_an_error(tmp_path: Path) -> None:
     target.write_text("x = 1\n")
     with pytest.raises(RepositoryError, match="not a directory"):
         build_index(target)
+
+
+def test_a_build_leaves_its_objects_in_the_oldest_generation(make_repo: MakeRepo) -> None:
+    root = make_repo(FILES)
+    index = build_index(root)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(index.graph._succ) in oldest
+    assert id(index.facts["pkg/models.py"].symbols) in oldest
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_objects_the_caller_froze_stay_frozen(make_repo: MakeRepo) -> None:
+    root = make_repo(FILES)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build_index(root)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
