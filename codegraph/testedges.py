@@ -47,9 +47,10 @@ def _is_test_class(symbol: Symbol, bases: Iterable[str]) -> bool:
 def _bases(facts: Mapping[str, FileFacts]) -> dict[str, list[str]]:
     """class id -> base class expressions as written."""
     bases: dict[str, list[str]] = defaultdict(list)
+    inherits = EdgeKind.INHERITS  # an enum member lookup per reference adds up
     for file_facts in facts.values():
         for ref in file_facts.references:
-            if ref.kind is EdgeKind.INHERITS:
+            if ref.kind is inherits:
                 bases[ref.scope].append(ref.name)
     return bases
 
@@ -96,23 +97,36 @@ def _parameters(signature: str) -> list[str]:
     start, end = signature.find("("), signature.rfind(")")
     if start < 0 or end <= start:
         return []
+    inside = signature[start + 1 : end]
+    if not _BRACKETS.intersection(inside):
+        # No nesting: the commas split the parameters (most headers).
+        return [name for name in map(_parameter_name, inside.split(",")) if name]
     names: list[str] = []
     depth = 0
     current: list[str] = []
-    for char in signature[start + 1 : end] + ",":
+    for char in inside + ",":
         if char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
         if char == "," and depth == 0:
-            part = "".join(current).strip().lstrip("*")
-            name = re.split(r"[:=\s]", part, maxsplit=1)[0]
-            if name.isidentifier():
+            name = _parameter_name("".join(current))
+            if name:
                 names.append(name)
             current = []
         else:
             current.append(char)
     return names
+
+
+_BRACKETS = frozenset("()[]{}")
+_NAME_END = re.compile(r"[:=\s]")
+
+
+def _parameter_name(part: str) -> str:
+    """`*args: int` → `args`; "" when the part names no parameter."""
+    name = _NAME_END.split(part.strip().lstrip("*"), maxsplit=1)[0]
+    return name if name.isidentifier() else ""
 
 
 def _fixtures(symbols: Mapping[str, Symbol]) -> dict[str, dict[str, str]]:

@@ -146,3 +146,11 @@ def test_test_classes_are_found_through_repository_base_classes(make_repo):
     )
     _, pairs = _tests_of(root)
     assert pairs == {"tests/test_edit.py::Edit.test_render": {"lib/core.py::render"}}
+
+
+def test_parameter_names_with_and_without_nested_brackets():
+    names = testedges._parameters
+    assert names("def t(self, db, *args, x: int = 1, **kw)") == ["self", "db", "args", "x", "kw"]
+    assert names("def t(a: dict[str, int] = {}, b=(1, 2), /, *, c)") == ["a", "b", "c"]
+    assert names("def t()") == []
+    assert names("t") == []
