@@ -1,11 +1,14 @@
 """Localization without a model: free text in, ranked files and symbols out.
 
 Signals, strongest first: traceback frames (the symbol spanning the frame's line), file
-path mentions, exact identifier mentions (`QuerySet.filter`, `from_file()`), then BM25
-over per-symbol and per-file documents of identifier sub-tokens, paths, signatures and
-docstrings. The seeds then spread one hop along calls, inheritance, references and
-containment in both directions, so that a caller or the class of a matched method rises
-too. Every score carries the reasons it was given.
+path mentions, exact identifier mentions (`QuerySet.filter`, `from_file()`, and hooks
+named after a mentioned name: `_print_SeqFormula` for `SeqFormula`), quoted messages (the
+code whose string literal the issue quotes), then BM25 over per-symbol and per-file
+documents of identifier sub-tokens, paths, signatures and docstrings. The seeds then
+spread one hop along calls, inheritance, references and containment in both directions,
+so that a caller or the class of a matched method rises too. Given the repository's
+history, files that past commits with messages like the text changed rise as well
+(`codegraph.history`). Every score carries the reasons it was given.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from codegraph.find_tables import message_table, normalize, tail_table
+from codegraph.history import History
 from codegraph.model import EdgeKind, Symbol
 from codegraph.query import GraphIndex
 from codegraph.stacktrace import Frame, Mentions, scan
@@ -30,6 +35,7 @@ _FRAME_DECAY = 0.7
 _MAX_PATH_MATCHES = 3  # a bare `conf.py` that names many files names none
 W_QUALIFIED = 2.0
 W_NAME = 1.0
+W_TAIL = 0.5
 W_PATH = 2.0
 W_MODULE = 0.6
 W_LEXICAL = 1.0
@@ -37,6 +43,9 @@ W_FILE_LEXICAL = 0.6
 W_FILE_PRIOR = 0.35
 W_GRAPH = 0.25
 W_TITLE = 1.0
+W_MESSAGE = 2.0
+MIN_MESSAGE_WORDS = 4
+W_HISTORY = 0.6
 _FILE_SHARES = (0.5, 0.15, 0.1, 0.05, 0.05)
 _LEXICAL_HITS = 300
 
@@ -109,7 +118,7 @@ def _distance(symbol: Symbol, line: int) -> int:
 
 
 def _mention_signals(
-    lex: Lexicon, mentions: Mentions, symbols: _Scores, files: _Scores
+    index: GraphIndex, lex: Lexicon, mentions: Mentions, symbols: _Scores, files: _Scores
 ) -> set[str]:
     """Adds frame, path and identifier signals; returns the files the text names."""
     named_files: set[str] = set()
@@ -143,12 +152,26 @@ def _mention_signals(
         ids = lex.match_dotted(dotted)
         for sid in ids[:10]:
             symbols.add(sid, W_QUALIFIED / math.sqrt(len(ids)), f"name mention: {dotted}")
+    tails = tail_table(index, lex)
     for name in mentions.names:
         ids = lex.by_name.get(name, [])
         if 0 < len(ids) <= 50:
             for sid in ids:
                 symbols.add(sid, W_NAME / math.sqrt(len(ids)), f"name mention: {name}")
+        ids = tails.get(name, [])
+        if 0 < len(ids) <= 50:
+            for sid in ids:
+                symbols.add(sid, W_TAIL / math.sqrt(len(ids)), f"name mention: {name} in name")
     return named_files
+
+
+def _message_signals(index: GraphIndex, lex: Lexicon, text: str, symbols: _Scores) -> None:
+    normalized = f" {normalize(text)} "
+    for words, owners in message_table(index, lex, MIN_MESSAGE_WORDS).items():
+        if f" {words} " in normalized and len(owners) <= 10:
+            weight = W_MESSAGE * min(1.0, (words.count(" ") + 1) / 8) / math.sqrt(len(owners))
+            for sid in dict.fromkeys(owners):
+                symbols.add(sid, weight, f"message: {words[:60]}")
 
 
 def _lexical_signals(
@@ -175,6 +198,21 @@ def _lexical_signals(
             doc = docs[int(position)]
             matched = lex.matched_tokens(key, doc, words)
             scores.add(doc, weight * value / top, f"lexical: {_quoted(matched)}")
+
+
+def _history_signals(
+    lex: Lexicon, history: History, query: list[str], files: _Scores, wants_tests: bool
+) -> None:
+    """Files that past commits with messages like the query changed, under their
+    current paths (a file moved since, e.g. into `src/`, is found by its path's tail)."""
+    known = set(lex.file_paths)
+    evidence = history.files(query)
+    top = evidence[0].score if evidence else 1.0
+    for item in evidence:
+        paths = [item.path] if item.path in known else lex.match_path(item.path)
+        if len(paths) != 1 or (not wants_tests and is_test_path(paths[0])):
+            continue
+        files.add(paths[0], W_HISTORY * item.score / top, f"history: {item.subject}")
 
 
 def _spread(index: GraphIndex, lex: Lexicon, symbols: _Scores) -> None:
@@ -229,21 +267,28 @@ def _title(text: str) -> str:
     return ""
 
 
-def find(index: GraphIndex, text: str, *, limit: int = 10) -> Localization:
-    """Rank the files and symbols of `index` for `text` (an issue, a trace, a message)."""
+def find(
+    index: GraphIndex, text: str, *, limit: int = 10, history: History | None = None
+) -> Localization:
+    """Rank the files and symbols of `index` for `text` (an issue, a trace, a message);
+    with `history`, files that past commits with similar messages changed rank higher."""
     limit = max(1, min(limit, MAX_LIMIT))
     text = text[:MAX_TEXT_CHARS]
     lex = lexicon(index)
     mentions = scan(text)
     query = tokenize(text)
     symbols, files = _Scores(), _Scores()
-    named_files = _mention_signals(lex, mentions, symbols, files)
+    named_files = _mention_signals(index, lex, mentions, symbols, files)
+    if W_MESSAGE:
+        _message_signals(index, lex, text, symbols)
     # An issue's first line usually names the problem; the rest adds context and noise.
     _lexical_signals(lex, [(tokenize(_title(text)), W_TITLE), (query, 1.0)], symbols, files)
     wants_tests = any(is_test_path(p) for p in named_files) or "test" in tokenize(_title(text))
     if not wants_tests:
         symbols.damp(lambda k: is_test_path(lex.path_of[k]), _TEST_FACTOR)
     _spread(index, lex, symbols)
+    if history is not None:
+        _history_signals(lex, history, query, files, wants_tests)
 
     per_file: dict[str, list[tuple[float, str]]] = {}
     for sid, score in symbols.total.items():

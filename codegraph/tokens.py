@@ -221,7 +221,8 @@ def _bm25(docs: list[list[str]]) -> bm25s.BM25:
     return retriever
 
 
-def _source_lines(root: Path, path: str) -> list[str]:
+def source_lines(root: Path, path: str) -> list[str]:
+    """The lines of a repository file, decoded leniently; none when it cannot be read."""
     try:
         with (root / path).open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES)
@@ -235,7 +236,7 @@ def _body_tokens(
 ) -> tuple[dict[str, list[str]], list[str]]:
     """Tokens of each symbol's own lines (not those of nested definitions), and of the
     whole file: the words of bodies, comments and messages that names alone miss."""
-    lines = _source_lines(root, path)
+    lines = source_lines(root, path)
     owner: list[str | None] = [None] * len(lines)
     for symbol in sorted(members, key=lambda s: (s.span[0], -s.span[1], s.id)):
         first, last = max(symbol.span[0], 1), min(symbol.span[1], len(lines))

@@ -7,6 +7,7 @@ import sys
 
 from codegraph.errors import IndexStoreError, QueryError
 from codegraph.find import MAX_LIMIT, Hit, find
+from codegraph.history import History, HistoryError, cached_history
 from codegraph.query import GraphIndex
 from service.commands._common import emit_json, repo_root
 
@@ -37,6 +38,12 @@ def open_index(args: argparse.Namespace) -> GraphIndex:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", help="the text to localize; - reads it from stdin")
     parser.add_argument("--limit", type=int, default=10, help="results of each kind (10)")
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="ignore the git history (by default, files changed by past commits whose "
+        "messages match the query rank higher)",
+    )
     add_index_arguments(parser)
 
 
@@ -60,13 +67,28 @@ def _as_json(hit: Hit) -> dict[str, object]:
     }
 
 
+def open_history(args: argparse.Namespace) -> History | None:
+    """The repository's commit history (cached beside the index), or None when there is
+    none to read: not a git repository, no commit yet, or `--no-history`."""
+    if args.no_history:
+        return None
+    from codegraph.store import data_dir_for
+
+    root = repo_root(args.repo)
+    try:
+        return cached_history(root, data_dir_for(root, args.data_dir) / "history")
+    except HistoryError:
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
     text = _read_query(args.query)
     if not text.strip():
         raise QueryError("the query is empty")
-    result = find(open_index(args), text, limit=args.limit)
+    index = open_index(args)
+    result = find(index, text, limit=args.limit, history=open_history(args))
     if args.json:
         emit_json(
             {

@@ -183,3 +183,52 @@ def test_text_without_any_match_finds_nothing(make_repo: MakeRepo, tmp_path: Pat
     index = shop_index(make_repo, tmp_path)
     result = find(index, "zebra quokka")
     assert result.symbols == () and result.files == ()
+
+
+PRINTERS = {
+    "fmt/__init__.py": "",
+    "fmt/shapes.py": '''class Circle:
+    """A round shape."""
+
+
+class Square:
+    """A shape with four sides."""
+''',
+    "fmt/printer.py": """class Printer:
+    def doprint(self, obj):
+        return getattr(self, "_print_" + type(obj).__name__)(obj)
+
+    def _print_Circle(self, obj):
+        return "o"
+
+    def _print_Square(self, obj):
+        if obj is None:
+            raise ValueError("cannot draw a square of negative side %s" % obj)
+        return "[]"
+""",
+}
+
+
+def test_a_mentioned_class_finds_the_hook_named_after_it(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    index = build_index(make_repo(PRINTERS), data_dir=tmp_path / "data")
+    result = find(index, "Displaying a Circle() gives garbage", limit=5)
+    hook = next(h for h in result.symbols if h.id == "fmt/printer.py::Printer._print_Circle")
+    assert "name mention: Circle in name" in hook.reasons
+    ids = [h.id for h in result.symbols]
+    assert "fmt/printer.py::Printer._print_Square" not in ids[: ids.index(hook.id)]
+
+
+def test_a_quoted_error_message_pins_the_code_that_raises_it(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    index = build_index(make_repo(PRINTERS), data_dir=tmp_path / "data")
+    text = "I get ValueError: Cannot draw a square of negative side -1 when printing"
+    result = find(index, text, limit=3)
+    top = result.symbols[0]
+    assert top.id == "fmt/printer.py::Printer._print_Square"
+    assert "message: cannot draw a square of negative side" in top.reasons
+    # A message of fewer words than MIN_MESSAGE_WORDS is too common to say anything.
+    short = find(index, "it says: negative side", limit=3)
+    assert not any(r.startswith("message:") for h in short.symbols for r in h.reasons)

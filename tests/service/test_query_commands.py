@@ -53,6 +53,26 @@ def test_find_with_no_match_is_a_negative_answer(
     assert _json(capsys) == {"files": [], "symbols": []}
 
 
+def test_find_ranks_files_past_commits_changed_unless_told_not_to(
+    make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(SHOP)
+    (root / "shop" / "pricing.py").write_text(
+        (root / "shop" / "pricing.py").read_text().replace("0.1", "0.15")
+    )
+    git(root, "commit", "-q", "-am", "Seasonal sale: bigger reduction during winter")
+    args = ["--repo", str(root), "--data-dir", str(tmp_path / "data"), "--json"]
+
+    assert main(["find", "The winter reduction is wrong", *args]) == 0
+    top = _json(capsys)["files"][0]  # type: ignore[index]
+    assert top["path"] == "shop/pricing.py"
+    assert "history: Seasonal sale: bigger reduction during winter" in top["reasons"]
+    assert list((tmp_path / "data" / "history").glob("history-*.json"))
+
+    assert main(["find", "The winter reduction is wrong", "--no-history", *args]) == 1
+    assert _json(capsys) == {"files": [], "symbols": []}
+
+
 def test_show_callers_and_callees(shop: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "apply_discount", "--json", *shop]) == 0
     shown = _json(capsys)
