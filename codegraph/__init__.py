@@ -1,8 +1,9 @@
 """The code graph: a repository as resolved symbols and relationships.
 
-The ranking queries (`repo_map`, and `codegraph.find.find` with its `Localization`) load
-bm25s, scipy and the tokenizer; they are imported on first use so that a command that only
-needs the graph (or only the executor) does not pay for them. `find` and `impact` are
+The ranking queries (`repo_map`, and `codegraph.find.find` with its `Localization`, and
+the commit `History` it can use) load bm25s, scipy and the tokenizer; they are imported
+on first use so that a command that only needs the graph (or only the executor) does not
+pay for them. `find` and `impact` are
 also the names of their modules, so call them as `codegraph.find.find(...)` and
 `codegraph.impact.impact(...)`.
 """
@@ -13,6 +14,7 @@ import importlib as _importlib
 from typing import Any as _Any
 
 from codegraph.errors import (
+    HistoryError,
     IndexStoreError,
     ParseError,
     PatchwrightError,
@@ -37,9 +39,12 @@ from codegraph.query import CallRow, SymbolView, callees, callers, show
 from codegraph.stats import IndexStats
 
 _LAZY: dict[str, str] = {
+    "History": "codegraph.history",
     "Hit": "codegraph.find",
     "Localization": "codegraph.find",
+    "read_history": "codegraph.history",
     "repo_map": "codegraph.repomap",
+    "repository_history": "codegraph.history",
 }
 
 
@@ -56,6 +61,8 @@ __all__ = [
     "Edge",
     "EdgeKind",
     "FileFacts",
+    "History",
+    "HistoryError",
     "Hit",
     "Impact",
     "Import",
@@ -79,6 +86,8 @@ __all__ = [
     "callees",
     "callers",
     "load_index",
+    "read_history",
     "repo_map",
+    "repository_history",
     "show",
 ]

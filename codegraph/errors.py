@@ -3,6 +3,7 @@
 ```text
 PatchwrightError
 ├── RepositoryError      not a directory / git repo, unreadable file, bad revision
+│   └── HistoryError     the git history cannot be read (find then ranks without it)
 ├── ParseError           a file tree-sitter could not parse (the file is skipped, never the repo)
 ├── IndexStoreError      the on-disk index is missing, corrupt or from another version
 └── QueryError           a symbol or query that names nothing in the index
@@ -21,6 +22,10 @@ class PatchwrightError(Exception):
 
 class RepositoryError(PatchwrightError):
     """The repository or one of its files cannot be read as asked."""
+
+
+class HistoryError(RepositoryError):
+    """The commit history cannot be read: not a git repository, no such revision."""
 
 
 class ParseError(PatchwrightError):

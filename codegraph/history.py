@@ -26,7 +26,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from codegraph.errors import PatchwrightError
+from codegraph.errors import HistoryError
 from codegraph.tokens import tokenize
 
 MAX_COMMITS = 50_000
@@ -37,10 +37,6 @@ TIMEOUT_SECONDS = 120.0
 TOP_COMMITS = 30
 _CACHE_VERSION = 1
 _RECORD, _FIELD = "\x1e", "\x1f"
-
-
-class HistoryError(PatchwrightError):
-    """The repository's history cannot be read (not a git repository, no such revision)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +190,16 @@ def cached_history(root: str | Path, cache_dir: str | Path, *, rev: str = "HEAD"
         commits = _read_commits(base, sha, None, MAX_COMMITS)
         _save(directory, path, commits)
     return History(commits)
+
+
+def repository_history(
+    root: str | Path, *, data_dir: str | Path | None = None, rev: str = "HEAD"
+) -> History:
+    """`cached_history` of `root`, kept beside its index (in `data_dir` when given)."""
+    from codegraph.store import data_dir_for
+
+    base = Path(root)
+    return cached_history(base, data_dir_for(base, data_dir) / "history", rev=rev)
 
 
 def _load(path: Path) -> list[Commit] | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from codegraph.errors import IndexStoreError, QueryError
+from codegraph.errors import HistoryError, IndexStoreError, QueryError
 from codegraph.find import MAX_LIMIT, Hit, find
-from codegraph.history import History, HistoryError, cached_history
+from codegraph.history import History, repository_history
 from codegraph.query import GraphIndex
 from service.commands._common import emit_json, repo_root
 
@@ -72,11 +72,8 @@ def open_history(args: argparse.Namespace) -> History | None:
     none to read: not a git repository, no commit yet, or `--no-history`."""
     if args.no_history:
         return None
-    from codegraph.store import data_dir_for
-
-    root = repo_root(args.repo)
     try:
-        return cached_history(root, data_dir_for(root, args.data_dir) / "history")
+        return repository_history(repo_root(args.repo), data_dir=args.data_dir)
     except HistoryError:
         return None
 

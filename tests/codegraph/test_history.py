@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from codegraph.errors import HistoryError
 from codegraph.find import find
 from codegraph.history import (
     MAX_PATHS,
-    HistoryError,
     cached_history,
     head_commit,
     parse_log,
