@@ -7,7 +7,7 @@ from codegraph.index import build_index
 from codegraph.tokens import lexicon
 from tests.conftest import MakeRepo
 
-SOURCE = '''def check(n):
+SOURCE = """def check(n):
     if n < 0:
         raise ValueError("no number is assigned for %s: %s" % (n, n))
     log("Value {value!r} is out of range for this field", value=n)
@@ -20,7 +20,7 @@ class Printer:
 
     def _eval_is_zero(self):
         return None
-'''
+"""
 
 
 def test_messages_lose_their_placeholders_and_keep_their_owner(
