@@ -18,6 +18,7 @@ import json
 import math
 import os
 import subprocess
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,11 +168,17 @@ def _read_commits(root: Path, rev: str, git_dir: Path | None, max_commits: int) 
     )
     try:
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as git:
-            assert git.stdout is not None
-            data = git.stdout.read(MAX_LOG_BYTES)
-            git.kill()
-            git.wait(timeout=TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+            # A log that never ends (a hung filesystem, a huge repository) is cut off.
+            timer = threading.Timer(TIMEOUT_SECONDS, git.kill)
+            timer.start()
+            try:
+                assert git.stdout is not None
+                data = git.stdout.read(MAX_LOG_BYTES)
+            finally:
+                timer.cancel()
+                git.kill()
+                git.wait()
+    except OSError as exc:
         raise HistoryError(f"cannot read the history of {git_dir or root}: {exc}") from exc
     text = data.decode("utf-8", errors="replace")
     if len(data) >= MAX_LOG_BYTES:
