@@ -212,7 +212,8 @@ def _history_signals(
         paths = [item.path] if item.path in known else lex.match_path(item.path)
         if len(paths) != 1 or (not wants_tests and is_test_path(paths[0])):
             continue
-        files.add(paths[0], W_HISTORY * item.score / top, f"history: {item.subject}")
+        subject = item.subject if len(item.subject) <= 80 else item.subject[:79] + "…"
+        files.add(paths[0], W_HISTORY * item.score / top, f"history: {subject}")
 
 
 def _spread(index: GraphIndex, lex: Lexicon, symbols: _Scores) -> None:
