@@ -221,10 +221,13 @@ def read_source(root: Path, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> by
         if exc.errno == errno.ELOOP:
             raise OSError(exc.errno, "a symlink (not followed)") from exc
         raise
-    with open(fd, "rb", closefd=True) as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
+    except OSError:
+        os.close(fd)  # `open` below would not close an fd it refuses
+        raise
+    with open(fd, "rb", closefd=True) as stream:
         data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes")

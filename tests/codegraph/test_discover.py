@@ -216,3 +216,13 @@ def test_an_unreadable_unhashed_file_moves_to_the_skipped(tmp_path: Path) -> Non
     assert [(s.path, s.reason) for s in found.skipped] == [
         ("b.py", "unreadable: No such file or directory")
     ]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_read_source_closes_what_it_refuses(tmp_path: Path) -> None:
+    (tmp_path / "dir.py").mkdir()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        with pytest.raises(OSError, match="not a regular file"):
+            read_source(tmp_path, "dir.py")
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -19,7 +19,7 @@ def test_each_failure_becomes_a_skip_reason(tmp_path: Path) -> None:
     assert extract_file(tmp_path, "ok.py", "python").facts is not None
     assert extract_file(tmp_path, "bin.py", "python").skipped == "binary"
     assert extract_file(tmp_path, "gen.py", "python").skipped == "generated"
-    assert extract_file(tmp_path, "dir.py", "python").skipped == "unreadable: Is a directory"
+    assert extract_file(tmp_path, "dir.py", "python").skipped == "unreadable: not a regular file"
     assert extract_file(tmp_path, "gone.py", "python").skipped == (
         "unreadable: No such file or directory"
     )
