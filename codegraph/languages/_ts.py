@@ -67,9 +67,8 @@ _STEP = [1 if b in b"([{" else -1 if b in b")]}" else 0 for b in range(256)]
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
+    raw = node.text if node is not None else None  # `text` copies the bytes: read it once
+    return "" if raw is None else raw.decode("utf-8", errors="replace")
 
 
 def span(node: Node) -> tuple[int, int]:

@@ -516,10 +516,13 @@ class _Extractor:
     # -- references -----------------------------------------------------------------------
 
     def reference(self, kind: EdgeKind, node: Node) -> None:
-        name = dotted(node)
+        start, end = node.start_byte, node.end_byte
+        raw = self.source[start:end] if end - start <= MAX_NAME else b""
+        # Most references are plain dotted names (ASCII by the pattern): no walk needed.
+        name = raw.decode("ascii") if _DOTTED.fullmatch(raw) else dotted(node)
         if name.startswith("?") or len(name) > MAX_NAME or name == "super":
             return  # `super()` itself is written down with the attribute it reaches
-        index = self.scopes.index_at(node.start_byte)
+        index = self.scopes.index_at(start)
         head = name.partition(".")[0]
         if head in _SELF_NAMES and self.in_method(index):
             if name == head and kind is _REFERENCES:
