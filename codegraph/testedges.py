@@ -132,10 +132,11 @@ def _parameter_name(part: str) -> str:
 def _fixtures(symbols: Mapping[str, Symbol]) -> dict[str, dict[str, str]]:
     """path -> fixture name -> fixture symbol id, for every `@pytest.fixture` function."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    for symbol_id in sorted(symbols):
+    kinds = (SymbolKind.FUNCTION, SymbolKind.METHOD)
+    # Only decorated functions can be fixtures: the rest is never sorted.
+    decorated = sorted(sid for sid, s in symbols.items() if s.decorators and s.kind in kinds)
+    for symbol_id in decorated:
         symbol = symbols[symbol_id]
-        if symbol.kind not in (SymbolKind.FUNCTION, SymbolKind.METHOD):
-            continue
         for decorator in symbol.decorators:
             head = decorator.partition("(")[0]
             if head in ("pytest.fixture", "fixture", "pytest_asyncio.fixture"):
@@ -173,10 +174,12 @@ def test_edges(
     """TESTS edges from each test to the non-test symbols it exercises, sorted."""
     calls: dict[str, list[tuple[str, int]]] = defaultdict(list)
     parents: dict[str, list[str]] = defaultdict(list)
+    calls_kind, inherits_kind = EdgeKind.CALLS, EdgeKind.INHERITS
     for edge in edges:
-        if edge.kind is EdgeKind.CALLS and is_test_file(edge.source.partition("::")[0]):
+        kind = edge.kind
+        if kind is calls_kind and is_test_file(edge.source.partition("::")[0]):
             calls[edge.source].append((edge.target, edge.line))
-        elif edge.kind is EdgeKind.INHERITS:
+        elif kind is inherits_kind:
             parents[edge.source].append(edge.target)
     fixtures = _fixtures(symbols)
     bases = _bases(facts)
@@ -221,13 +224,25 @@ def test_edges(
                     steps.append((hook_id, symbol.span[0]))
         return steps
 
+    in_tests: dict[str, bool] = {}  # symbol id -> defined in a test file
+
+    def in_test_file(symbol_id: str) -> bool:
+        found = in_tests.get(symbol_id)
+        if found is None:
+            found = in_tests[symbol_id] = is_test_file(symbol_id.partition("::")[0])
+        return found
+
+    # `is_test_symbol` checks these two first: the rest of the repository is never sorted.
+    candidates = sorted(
+        sid for sid, s in symbols.items() if s.name.startswith("test") and is_test_file(s.path)
+    )
+    tests_kind = EdgeKind.TESTS
     result: list[Edge] = []
-    for test_id in sorted(symbols):
-        test = symbols[test_id]
-        if not is_test_symbol(test, symbols, facts, bases):
+    for test_id in candidates:
+        if not is_test_symbol(symbols[test_id], symbols, facts, bases):
             continue
         reached: dict[str, int] = {}
-        frontier = [(target, line) for target, line in helpers(test_id)]
+        frontier = helpers(test_id)
         seen = {test_id}
         for _ in range(MAX_DEPTH):
             following: list[tuple[str, int]] = []
@@ -235,10 +250,12 @@ def test_edges(
                 if target in seen:
                     continue
                 seen.add(target)
-                if is_test_file(target.partition("::")[0]):
+                if in_test_file(target):
                     following.extend((nxt, line) for nxt, _ in helpers(target))
                 elif target in symbols:
-                    reached[target] = min(line, reached.get(target, line))
+                    previous = reached.get(target)
+                    if previous is None or line < previous:
+                        reached[target] = line
             frontier = following
-        result.extend(Edge(test_id, t, EdgeKind.TESTS, reached[t]) for t in sorted(reached))
+        result.extend(Edge(test_id, t, tests_kind, reached[t]) for t in sorted(reached))
     return result

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
 from codegraph.discover import blob_id
-from codegraph.parallel import _batches, extract_all, extract_file
+from codegraph.parallel import _SWITCH_INTERVAL, _batches, extract_all, extract_file
 from codegraph.store import decode_facts
 from tests.conftest import write_files
 
@@ -42,6 +43,25 @@ def test_worker_processes_return_what_one_process_computes(tmp_path: Path) -> No
     progress: list[tuple[str, int, int]] = []
     extract_all(tmp_path, items[:3], progress=lambda *step: progress.append(step))
     assert progress == [("parse", 1, 3), ("parse", 2, 3), ("parse", 3, 3)]
+
+
+def test_a_pool_shortens_the_switch_interval_only_while_it_runs(tmp_path: Path) -> None:
+    files = {f"m{n}.py": f"def f{n}():\n    return {n}\n" for n in range(50)}
+    write_files(tmp_path, files)
+    items = sorted((path, "python") for path in files)
+    original = sys.getswitchinterval()
+    sys.setswitchinterval(0.004)
+    try:
+        during: list[float] = []
+        extract_all(
+            tmp_path, items, jobs=2, each=lambda done: during.append(sys.getswitchinterval())
+        )
+        after = sys.getswitchinterval()
+    finally:
+        sys.setswitchinterval(original)
+    assert len(during) == len(items)
+    assert max(during) <= _SWITCH_INTERVAL * 1.01
+    assert abs(after - 0.004) < 1e-5
 
 
 def test_a_threaded_caller_gets_spawned_workers_and_the_same_result(tmp_path: Path) -> None:
