@@ -40,7 +40,7 @@ from codegraph.parallel import (
 )
 from codegraph.resolve import Resolution, SymbolTable, resolve_file
 from codegraph.stats import EMPTY, Clock, IndexStats, Tally, category, combine, rounded
-from codegraph.testedges import is_test_file, test_edges
+from codegraph.testedges import FixturesAndBases, fixtures_and_bases, is_test_file, test_edges
 
 log = logging.getLogger("codegraph")
 
@@ -547,21 +547,30 @@ def _cold(
     graph = nx.MultiDiGraph()
     symbols: dict[str, Symbol] = {}
     test_rows: list[graphs.EdgeTuple] = []
+    contexts: list[FixturesAndBases] = []
+    inputs: dict[str, list[Edge]] = {}  # test file -> the edges `test_edges` reads
 
     def build_graph() -> None:
         graphs.build_graph(facts, into=graph)
         symbols.update((sid, data["symbol"]) for sid, data in graph._node.items())
+        contexts.append(fixtures_and_bases(symbols, facts))
+
+    def arrived(path: str, done: ResolvedFile) -> None:
+        # Decoded as they come, while the parent waits for the next batch anyway.
+        if is_test_file(path):
+            inputs[path] = _test_inputs(done)
 
     def tests_ready(resolved: Mapping[str, ResolvedFile]) -> None:
         # TESTS edges need only the test files' resolutions: computed here, they overlap
         # with the workers resolving the rest of the repository.
-        edges = [e for p in facts if is_test_file(p) for e in _test_inputs(resolved[p])]
-        test_rows.extend(graphs.aggregate(test_edges(symbols, edges, facts)))
+        edges = [e for p in facts if is_test_file(p) for e in inputs[p]]
+        test_rows.extend(graphs.aggregate(test_edges(symbols, edges, facts, contexts[0])))
 
     resolved = resolve_all(
         table,
         facts,
         sink=partial(graphs.add_rows, graph),
+        each=arrived,
         first=is_test_file,
         then=tests_ready,
         meanwhile=build_graph,
@@ -591,9 +600,9 @@ def _add_to(table: SymbolTable, done: Extracted) -> None:
 _TEST_INPUTS = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS})
 
 
-def _test_inputs(done: ResolvedFile) -> Iterable[Edge]:
+def _test_inputs(done: ResolvedFile) -> list[Edge]:
     if done.resolution is not None:
-        return done.resolution.edges
+        return [e for e in done.resolution.edges if e.kind in _TEST_INPUTS]
     assert done.encoded is not None
     return store.decode_edges(done.encoded, _TEST_INPUTS)
 

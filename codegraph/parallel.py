@@ -254,6 +254,7 @@ def resolve_all(
     facts: Mapping[str, FileFacts],
     *,
     sink: Callable[[list[EdgeTuple]], object],
+    each: Callable[[str, ResolvedFile], object] = lambda path, done: None,
     first: Callable[[str], bool] = lambda path: False,
     then: Callable[[Mapping[str, ResolvedFile]], object] = lambda resolved: None,
     meanwhile: Callable[[], object] = lambda: None,
@@ -261,8 +262,9 @@ def resolve_all(
     progress: Progress | None = None,
 ) -> dict[str, ResolvedFile]:
     """Resolve every file against `table`, handing each file's edges to `sink` as graph
-    rows as soon as they arrive. Files resolved in workers come back encoded for the
-    store (the parent decodes only what it reads later); the others decoded.
+    rows as soon as they arrive (and the file itself to `each`). Files resolved in
+    workers come back encoded for the store (the parent decodes only what it reads
+    later); the others decoded.
 
     `meanwhile` runs before the first row reaches `sink`: once the workers have started
     when there are workers, so that it overlaps with them. The files `first` selects are
@@ -289,7 +291,8 @@ def resolve_all(
         maybe_then()
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
-            resolved[path] = _resolved_file(resolution, encode=False)
+            resolved[path] = done = _resolved_file(resolution, encode=False)
+            each(path, done)
             sink(aggregate(resolution.edges))
             maybe_then()
             if progress is not None and (number % 64 == 0 or number == total):
@@ -319,6 +322,7 @@ def resolve_all(
             for future in futures:
                 for path, done, rows in future.result():
                     resolved[path] = done
+                    each(path, done)
                     sink(rows)
                 maybe_then()
                 if progress is not None:

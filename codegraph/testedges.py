@@ -13,13 +13,21 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import PurePosixPath
 
 from codegraph.model import Edge, EdgeKind, FileFacts, Symbol, SymbolKind
 from codegraph.resolve_table import parent_id
 
-__all__ = ["MAX_DEPTH", "is_test_file", "is_test_symbol", "test_edges"]
+__all__ = [
+    "MAX_DEPTH",
+    "FixturesAndBases",
+    "fixtures_and_bases",
+    "is_test_file",
+    "is_test_symbol",
+    "test_edges",
+]
 
 MAX_DEPTH = 3
 _SETUP_HOOKS = ("setUp", "setUpClass", "setUpTestData", "asyncSetUp", "setup_method", "setup")
@@ -168,10 +176,31 @@ def _visible_fixture(path: str, name: str, fixtures: Mapping[str, Mapping[str, s
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class FixturesAndBases:
+    """What `test_edges` needs besides the resolved edges: pytest fixtures per file and
+    base class expressions per class."""
+
+    fixtures: Mapping[str, Mapping[str, str]]
+    bases: Mapping[str, list[str]]
+
+
+def fixtures_and_bases(
+    symbols: Mapping[str, Symbol], facts: Mapping[str, FileFacts]
+) -> FixturesAndBases:
+    """The part of `test_edges` that needs no resolution: a cold build computes it while
+    the workers resolve."""
+    return FixturesAndBases(_fixtures(symbols), _bases(facts))
+
+
 def test_edges(
-    symbols: Mapping[str, Symbol], edges: Iterable[Edge], facts: Mapping[str, FileFacts]
+    symbols: Mapping[str, Symbol],
+    edges: Iterable[Edge],
+    facts: Mapping[str, FileFacts],
+    context: FixturesAndBases | None = None,
 ) -> list[Edge]:
-    """TESTS edges from each test to the non-test symbols it exercises, sorted."""
+    """TESTS edges from each test to the non-test symbols it exercises, sorted.
+    `context` is `fixtures_and_bases(symbols, facts)` when the caller computed it already."""
     calls: dict[str, list[tuple[str, int]]] = defaultdict(list)
     parents: dict[str, list[str]] = defaultdict(list)
     calls_kind, inherits_kind = EdgeKind.CALLS, EdgeKind.INHERITS
@@ -181,8 +210,11 @@ def test_edges(
             calls[edge.source].append((edge.target, edge.line))
         elif kind is inherits_kind:
             parents[edge.source].append(edge.target)
-    fixtures = _fixtures(symbols)
-    bases = _bases(facts)
+    if context is None:
+        context = fixtures_and_bases(symbols, facts)
+    fixtures = context.fixtures
+    # Written to below (never the lists themselves): the caller's context stays as it was.
+    bases: dict[str, list[str]] = defaultdict(list, context.bases)
     # A class deriving, through repository classes, from a test base counts as its base
     # does: `class Edit(Base)` with `class Base(TestCase)` elsewhere.
     ancestry = {

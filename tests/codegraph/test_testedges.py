@@ -148,6 +148,44 @@ def test_test_classes_are_found_through_repository_base_classes(make_repo):
     assert pairs == {"tests/test_edit.py::Edit.test_render": {"lib/core.py::render"}}
 
 
+def test_a_precomputed_context_gives_the_same_edges_and_stays_unchanged(make_repo):
+    root = make_repo(
+        {
+            **LIB,
+            "tests/conftest.py": "import pytest\n@pytest.fixture\ndef db():\n    return 1\n",
+            "tests/base.py": "import unittest\nclass Base(unittest.TestCase):\n    pass\n",
+            "tests/test_edit.py": (
+                "from lib.core import render, parse\n"
+                "from tests.base import Base\n"
+                "class Edit(Base):\n"
+                "    def test_render(self):\n"
+                "        render(1)\n"
+                "def test_parse(db):\n"
+                "    parse(1)\n"
+            ),
+        }
+    )
+    table, res = resolve_repo(root)
+    edges = [e for r in res.values() for e in r.edges]
+    context = testedges.fixtures_and_bases(table.symbols, table.facts)
+    before = (
+        {p: dict(f) for p, f in context.fixtures.items()},
+        {c: list(b) for c, b in context.bases.items()},
+    )
+    with_context = testedges.test_edges(table.symbols, edges, table.facts, context)
+    assert with_context == testedges.test_edges(table.symbols, edges, table.facts)
+    assert {e.source for e in with_context} == {
+        "tests/test_edit.py::Edit.test_render",
+        "tests/test_edit.py::test_parse",
+    }
+    # The subclass's inherited test base was added to a copy, not to the context.
+    assert before == (
+        {p: dict(f) for p, f in context.fixtures.items()},
+        {c: list(b) for c, b in context.bases.items()},
+    )
+    assert context.fixtures["tests/conftest.py"] == {"db": "tests/conftest.py::db"}
+
+
 def test_parameter_names_with_and_without_nested_brackets():
     names = testedges._parameters
     assert names("def t(self, db, *args, x: int = 1, **kw)") == ["self", "db", "args", "x", "kw"]
