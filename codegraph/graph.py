@@ -26,23 +26,35 @@ def contains_edges(facts: FileFacts) -> list[Edge]:
     The parent of `path::A.b.c` is the longest prefix (`path::A.b`, then `path::A`) that
     the file defines, else the file's module symbol.
     """
+    return [Edge(parent, child, EdgeKind.CONTAINS, 0) for parent, child in _containment(facts)]
+
+
+def contains_rows(facts: FileFacts) -> list[EdgeTuple]:
+    """`contains_edges` as graph rows (`aggregate` of them), without the records."""
+    return list(
+        dict.fromkeys((parent, child, _CONTAINS, ()) for parent, child in _containment(facts))
+    )
+
+
+def _containment(facts: FileFacts) -> list[tuple[str, str]]:
     if not facts.symbols:
         return []
     module = facts.symbols[0].id
     defined = {s.id for s in facts.symbols}
-    edges = []
+    pairs = []
     for symbol in facts.symbols[1:]:
+        symbol_id = symbol.id
         parent = module
-        head, sep, qualname = symbol.id.partition("::")
+        head, sep, qualname = symbol_id.partition("::")
         while sep and "." in qualname:
             qualname = qualname.rpartition(".")[0]
             candidate = f"{head}::{qualname}"
             if candidate in defined:
                 parent = candidate
                 break
-        if parent != symbol.id:
-            edges.append(Edge(parent, symbol.id, EdgeKind.CONTAINS, 0))
-    return edges
+        if parent != symbol_id:
+            pairs.append((parent, symbol_id))
+    return pairs
 
 
 # Bulk operations below write networkx's adjacency dicts directly, exactly as
@@ -191,7 +203,7 @@ def build_graph(
     graph = nx.MultiDiGraph() if into is None else into
     add_nodes(graph, (s for f in facts.values() for s in f.symbols))
     for file_facts in facts.values():
-        add_edges(graph, contains_edges(file_facts))
+        add_rows(graph, contains_rows(file_facts))
     for group in edges:
         add_edges(graph, group)
     return graph

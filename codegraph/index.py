@@ -261,7 +261,7 @@ class Index:
                 facts[path] = new
                 graphs.add_nodes(graph, new.symbols)
                 self.symbols.update((s.id, s) for s in new.symbols)
-                graphs.add_edges(graph, graphs.contains_edges(new))
+                graphs.add_rows(graph, graphs.contains_rows(new))
                 affected.add(path)
             affected |= table.dependents(path)
         for path in affected | changes.keys():

@@ -38,6 +38,22 @@ def test_contains_edges_follow_nesting() -> None:
     ]
 
 
+def test_contains_rows_are_the_aggregated_contains_edges() -> None:
+    # A definition written twice (same id) gives one row, at its first place.
+    twice = _facts(
+        "e.py",
+        ("e.py::f", SymbolKind.FUNCTION),
+        ("e.py::C", SymbolKind.CLASS),
+        ("e.py::f", SymbolKind.FUNCTION),
+    )
+    for facts in (A, B, twice, FileFacts("d.py", "python", "d", ())):
+        assert graphs.contains_rows(facts) == graphs.aggregate(graphs.contains_edges(facts))
+    assert graphs.contains_rows(twice) == [
+        ("e.py", "e.py::f", "contains", ()),
+        ("e.py", "e.py::C", "contains", ()),
+    ]
+
+
 def test_a_member_whose_class_is_not_defined_hangs_off_the_module() -> None:
     orphan = _facts("c.py", ("c.py::Missing.method", SymbolKind.METHOD))
     assert graphs.contains_edges(orphan) == [
