@@ -38,6 +38,8 @@ W_NAME = 1.0
 W_TAIL = 0.5
 W_PATH = 2.0
 W_MODULE = 0.6
+W_PACKAGE = 0.6
+_MAX_PACKAGE_FILES = 20  # a package that large names nothing in particular
 W_LEXICAL = 1.0
 W_FILE_LEXICAL = 0.6
 W_FILE_PRIOR = 0.35
@@ -99,6 +101,18 @@ def _quoted(tokens: Iterable[str]) -> str:
     return ", ".join(f'"{t}"' for t in tokens)
 
 
+def _package_signals(lex: Lexicon, dotted: str, init: str, files: _Scores) -> None:
+    """A package named (`sphinx.ext.napoleon`) is its modules named, each for less: the
+    fix is as often in `napoleon/docstring.py` as in the package's `__init__.py`."""
+    folder = init[: -len("__init__.py")]
+    inside = [
+        p for p in lex.file_paths if p.startswith(folder) and p != init and not is_test_path(p)
+    ]
+    if 0 < len(inside) <= _MAX_PACKAGE_FILES:
+        for path in inside:
+            files.add(path, W_PACKAGE / math.sqrt(len(inside)), f"in package {dotted}")
+
+
 def _frame_symbol(lex: Lexicon, path: str, frame: Frame) -> str | None:
     """The symbol a frame points at: named as the frame says and nearest its line, else
     the innermost symbol spanning the line (the file may have moved since the trace)."""
@@ -148,6 +162,8 @@ def _mention_signals(
         if module_path is not None:
             named_files.add(module_path)
             files.add(module_path, W_MODULE, f"module mention: {dotted}")
+            if module_path.endswith("/__init__.py"):
+                _package_signals(lex, dotted, module_path, files)
             continue
         ids = lex.match_dotted(dotted)
         for sid in ids[:10]:

@@ -232,3 +232,24 @@ def test_a_quoted_error_message_pins_the_code_that_raises_it(
     # A message of fewer words than MIN_MESSAGE_WORDS is too common to say anything.
     short = find(index, "it says: negative side", limit=3)
     assert not any(r.startswith("message:") for h in short.symbols for r in h.reasons)
+
+
+def test_a_named_package_lifts_its_modules(make_repo: MakeRepo, tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/ext/__init__.py": "",
+        "app/ext/napkin/__init__.py": "def setup(app):\n    return app\n",
+        "app/ext/napkin/docstring.py": "def parse(text):\n    return text\n",
+        "app/ext/napkin/tests/test_docstring.py": "def test_parse():\n    pass\n",
+        "app/ext/other.py": "def unrelated():\n    pass\n",
+    }
+    index = build_index(make_repo(files), data_dir=tmp_path / "data")
+
+    result = find(index, "Trailing underscores come out wrong with app.ext.napkin", limit=10)
+
+    by_path = {h.path: h for h in result.files}
+    assert "in package app.ext.napkin" in by_path["app/ext/napkin/docstring.py"].reasons
+    assert not any("in package" in r for r in by_path["app/ext/other.py"].reasons)
+    paths = [h.path for h in result.files]
+    assert paths.index("app/ext/napkin/docstring.py") < paths.index("app/ext/other.py")
+    assert not any("in package" in r for h in result.files if "tests/" in h.path for r in h.reasons)
