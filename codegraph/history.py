@@ -19,7 +19,7 @@ import math
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,14 +71,11 @@ class History:
     def __len__(self) -> int:
         return len(self.commits)
 
-    def files(
-        self, query: Sequence[str], *, top: int = TOP_COMMITS, keep: Iterable[str] | None = None
-    ) -> list[FileEvidence]:
+    def files(self, query: Sequence[str], *, top: int = TOP_COMMITS) -> list[FileEvidence]:
         """Files changed by the `top` commits whose messages best match `query`, best first.
 
         A commit gives each of its files its BM25 score (relative to the best commit's)
-        divided by the square root of how many files it changed. `keep`, when given,
-        filters the paths (e.g. to drop test files) before that division."""
+        divided by the square root of how many files it changed."""
         words = list(dict.fromkeys(query))
         if not self.commits or not words:
             return []
@@ -87,7 +84,6 @@ class History:
         best = float(scores[order[0]]) if len(order) else 0.0
         if best <= 0:
             return []
-        wanted = set(keep) if keep is not None else None
         totals: dict[str, float] = {}
         reason: dict[str, tuple[float, str]] = {}
         for position in order:
@@ -95,9 +91,8 @@ class History:
             if value <= 0:
                 break
             commit = self.commits[int(position)]
-            paths = [p for p in commit.paths if wanted is None or p in wanted]
-            for path in paths:
-                share = value / math.sqrt(len(paths))
+            for path in commit.paths:
+                share = value / math.sqrt(len(commit.paths))
                 totals[path] = totals.get(path, 0.0) + share
                 if share > reason.get(path, (0.0, ""))[0]:
                     reason[path] = (share, commit.subject)
