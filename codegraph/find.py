@@ -17,8 +17,8 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from codegraph.find_tables import message_table, normalize, tail_table
 from codegraph.history import History
+from codegraph.literals import normalize
 from codegraph.model import EdgeKind, Symbol
 from codegraph.query import GraphIndex
 from codegraph.stacktrace import Frame, Mentions, scan
@@ -46,7 +46,6 @@ W_FILE_PRIOR = 0.35
 W_GRAPH = 0.25
 W_TITLE = 1.0
 W_MESSAGE = 2.0
-MIN_MESSAGE_WORDS = 4
 W_HISTORY = 0.6
 _FILE_SHARES = (0.5, 0.15, 0.1, 0.05, 0.05)
 _LEXICAL_HITS = 300
@@ -132,7 +131,7 @@ def _distance(symbol: Symbol, line: int) -> int:
 
 
 def _mention_signals(
-    index: GraphIndex, lex: Lexicon, mentions: Mentions, symbols: _Scores, files: _Scores
+    lex: Lexicon, mentions: Mentions, symbols: _Scores, files: _Scores
 ) -> set[str]:
     """Adds frame, path and identifier signals; returns the files the text names."""
     named_files: set[str] = set()
@@ -168,22 +167,22 @@ def _mention_signals(
         ids = lex.match_dotted(dotted)
         for sid in ids[:10]:
             symbols.add(sid, W_QUALIFIED / math.sqrt(len(ids)), f"name mention: {dotted}")
-    tails = tail_table(index, lex)
     for name in mentions.names:
         ids = lex.by_name.get(name, [])
         if 0 < len(ids) <= 50:
             for sid in ids:
                 symbols.add(sid, W_NAME / math.sqrt(len(ids)), f"name mention: {name}")
-        ids = tails.get(name, [])
+        ids = lex.tails.get(name, [])
         if 0 < len(ids) <= 50:
             for sid in ids:
                 symbols.add(sid, W_TAIL / math.sqrt(len(ids)), f"name mention: {name} in name")
     return named_files
 
 
-def _message_signals(index: GraphIndex, lex: Lexicon, text: str, symbols: _Scores) -> None:
+def _message_signals(lex: Lexicon, text: str, symbols: _Scores) -> None:
+    """The code holding a message literal that the text quotes word for word."""
     normalized = f" {normalize(text)} "
-    for words, owners in message_table(index, lex, MIN_MESSAGE_WORDS).items():
+    for words, owners in lex.messages.items():
         if f" {words} " in normalized and len(owners) <= 10:
             weight = W_MESSAGE * min(1.0, (words.count(" ") + 1) / 8) / math.sqrt(len(owners))
             for sid in dict.fromkeys(owners):
@@ -221,11 +220,10 @@ def _history_signals(
 ) -> None:
     """Files that past commits with messages like the query changed, under their
     current paths (a file moved since, e.g. into `src/`, is found by its path's tail)."""
-    known = set(lex.file_paths)
     evidence = history.files(query)
     top = evidence[0].score if evidence else 1.0
     for item in evidence:
-        paths = [item.path] if item.path in known else lex.match_path(item.path)
+        paths = [item.path] if lex.is_file(item.path) else lex.match_path(item.path)
         if len(paths) != 1 or (not wants_tests and is_test_path(paths[0])):
             continue
         subject = item.subject if len(item.subject) <= 80 else item.subject[:79] + "…"
@@ -295,9 +293,8 @@ def find(
     mentions = scan(text)
     query = tokenize(text)
     symbols, files = _Scores(), _Scores()
-    named_files = _mention_signals(index, lex, mentions, symbols, files)
-    if W_MESSAGE:
-        _message_signals(index, lex, text, symbols)
+    named_files = _mention_signals(lex, mentions, symbols, files)
+    _message_signals(lex, text, symbols)
     # An issue's first line usually names the problem; the rest adds context and noise.
     _lexical_signals(lex, [(tokenize(_title(text)), W_TITLE), (query, 1.0)], symbols, files)
     wants_tests = any(is_test_path(p) for p in named_files) or "test" in tokenize(_title(text))

@@ -19,6 +19,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from codegraph.literals import messages, name_tails
 from codegraph.model import Symbol, SymbolKind
 from codegraph.query import GraphIndex, cached, name_tables
 
@@ -106,7 +107,8 @@ def is_test_path(path: str) -> bool:
 
 class Lexicon:
     """The lexical side of an index: BM25 over symbols and over files, plus the name and
-    path tables that turn mentions into ids. Built once per index state (see `lexicon`)."""
+    path tables that turn mentions into ids, names by their tails and message literals
+    by their words (`codegraph.literals`). Built once per index state (see `lexicon`)."""
 
     def __init__(self, index: GraphIndex) -> None:
         symbols = index.symbols
@@ -136,11 +138,15 @@ class Lexicon:
             parts = path.split("/")
             for i in range(len(parts)):
                 self.suffixes.setdefault("/".join(parts[i:]), []).append(path)
+        self.tails = name_tails(self.by_name)
+        self.messages: dict[str, list[str]] = {}
         symbol_docs: list[list[str]] = []
         file_docs: list[list[str]] = []
         for path in self.file_paths:
             members = self.members.get(path, [])
-            bodies, whole = _body_tokens(index.root, path, members)
+            bodies, whole, literals = _body_tokens(index.root, path, members)
+            for words, sid in literals:
+                self.messages.setdefault(words, []).append(sid)
             symbol_docs.extend(_symbol_doc(s, bodies.get(s.id, ())) for s in members)
             module = symbols.get(path)
             file_docs.append(
@@ -177,6 +183,10 @@ class Lexicon:
         tokens = self._docs[key][self._position[key][doc]]
         matched = [t for t in dict.fromkeys(query) if t in tokens]
         return sorted(matched, key=lambda t: (self._df.get(t, 0), t))[:limit]
+
+    def is_file(self, path: str) -> bool:
+        """Whether `path` is exactly one of the indexed files."""
+        return path in self._position["file"]
 
     def match_path(self, mention: str) -> list[str]:
         """Repository files a written path designates, longest matching suffix first. A
@@ -221,8 +231,7 @@ def _bm25(docs: list[list[str]]) -> bm25s.BM25:
     return retriever
 
 
-def source_lines(root: Path, path: str) -> list[str]:
-    """The lines of a repository file, decoded leniently; none when it cannot be read."""
+def _source_lines(root: Path, path: str) -> list[str]:
     try:
         with (root / path).open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES)
@@ -233,10 +242,11 @@ def source_lines(root: Path, path: str) -> list[str]:
 
 def _body_tokens(
     root: Path, path: str, members: Sequence[Symbol]
-) -> tuple[dict[str, list[str]], list[str]]:
+) -> tuple[dict[str, list[str]], list[str], list[tuple[str, str]]]:
     """Tokens of each symbol's own lines (not those of nested definitions), and of the
-    whole file: the words of bodies, comments and messages that names alone miss."""
-    lines = source_lines(root, path)
+    whole file: the words of bodies, comments and messages that names alone miss; and the
+    file's message literals with the symbols holding them (`literals.messages`)."""
+    lines = _source_lines(root, path)
     owner: list[str | None] = [None] * len(lines)
     for symbol in sorted(members, key=lambda s: (s.span[0], -s.span[1], s.id)):
         first, last = max(symbol.span[0], 1), min(symbol.span[1], len(lines))
@@ -254,7 +264,7 @@ def _body_tokens(
         if sid is not None:
             bodies.setdefault(sid, []).extend(tokens)
         start = end
-    return bodies, whole
+    return bodies, whole, list(messages(lines, owner))
 
 
 def _path_tokens(path: str) -> list[str]:
