@@ -256,14 +256,6 @@ def test_edges(
                     steps.append((hook_id, symbol.span[0]))
         return steps
 
-    in_tests: dict[str, bool] = {}  # symbol id -> defined in a test file
-
-    def in_test_file(symbol_id: str) -> bool:
-        found = in_tests.get(symbol_id)
-        if found is None:
-            found = in_tests[symbol_id] = is_test_file(symbol_id.partition("::")[0])
-        return found
-
     # `is_test_symbol` checks these two first: the rest of the repository is never sorted.
     candidates = sorted(
         sid for sid, s in symbols.items() if s.name.startswith("test") and is_test_file(s.path)
@@ -282,7 +274,7 @@ def test_edges(
                 if target in seen:
                     continue
                 seen.add(target)
-                if in_test_file(target):
+                if is_test_file(target.partition("::")[0]):
                     following.extend((nxt, line) for nxt, _ in helpers(target))
                 elif target in symbols:
                     previous = reached.get(target)
