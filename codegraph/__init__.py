@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib as _importlib
 from typing import Any as _Any
 
+from codegraph.discover import looks_generated
 from codegraph.errors import (
     HistoryError,
     IndexStoreError,
@@ -86,6 +87,7 @@ __all__ = [
     "callees",
     "callers",
     "load_index",
+    "looks_generated",
     "read_history",
     "repo_map",
     "repository_history",
