@@ -9,8 +9,10 @@ of `from_file` outweighs a text that merely says "from" and "file".
 
 from __future__ import annotations
 
+import gc
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -19,9 +21,13 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from codegraph import lexstore
+from codegraph.discover import blob_id
 from codegraph.literals import messages, name_tails
 from codegraph.model import Symbol, SymbolKind
 from codegraph.query import GraphIndex, cached, name_tables
+
+log = logging.getLogger("codegraph")
 
 RANKED_KINDS = frozenset(
     {SymbolKind.CLASS, SymbolKind.FUNCTION, SymbolKind.METHOD, SymbolKind.VARIABLE}
@@ -108,9 +114,11 @@ def is_test_path(path: str) -> bool:
 class Lexicon:
     """The lexical side of an index: BM25 over symbols and over files, plus the name and
     path tables that turn mentions into ids, names by their tails and message literals
-    by their words (`codegraph.literals`). Built once per index state (see `lexicon`)."""
+    by their words (`codegraph.literals`). Built once per index state (see `lexicon`);
+    with `persist`, its costly tables are read from, or written to, the index's data
+    directory (`codegraph.lexstore`)."""
 
-    def __init__(self, index: GraphIndex) -> None:
+    def __init__(self, index: GraphIndex, *, persist: bool = False) -> None:
         symbols = index.symbols
         ranked = sorted(sid for sid, s in symbols.items() if s.kind in RANKED_KINDS)
         self.symbols = symbols
@@ -125,28 +133,50 @@ class Lexicon:
             symbol = symbols[sid]
             self.members.setdefault(symbol.path, []).append(symbol)
             self.by_name.setdefault(symbol.name, []).append(sid)
-        tables = name_tables(index)
-        self.qualified = tables["qualified"]
-        self.dotted = tables["dotted"]
-        self.modules = {
-            name: ids[0]
-            for name, ids in tables["dotted"].items()
-            if symbols[ids[0]].kind in (SymbolKind.MODULE, SymbolKind.FILE)
-        }
         self.suffixes: dict[str, list[str]] = {}
         for path in self.file_paths:
             parts = path.split("/")
             for i in range(len(parts)):
                 self.suffixes.setdefault("/".join(parts[i:]), []).append(path)
         self.tails = name_tails(self.by_name)
-        self.messages: dict[str, list[str]] = {}
+        where = lexstore.place(index, ranked, self.file_paths) if persist else None
+        tables = where.load(symbols) if where is not None else None
+        if tables is None:
+            tables = self._build(index, where)
+        self.tables = tables
+        self.qualified = tables.qualified
+        self.dotted = tables.dotted
+        self.modules = {
+            name: ids[0]
+            for name, ids in tables.dotted.items()
+            if symbols[ids[0]].kind in (SymbolKind.MODULE, SymbolKind.FILE)
+        }
+        self.messages = tables.messages
+        self._vocab = tables.vocab
+        self._docs = tables.docs
+        self._position = {
+            "symbol": {sid: i for i, sid in enumerate(ranked)},
+            "file": {p: i for i, p in enumerate(self.file_paths)},
+        }
+        # Document frequency over the symbols, by token id: rarer matched words first.
+        self._df = np.bincount(tables.docs["symbol"].tokens, minlength=len(tables.vocab))
+        self._bm25 = {key: _retriever(docs, tables.vocab) for key, docs in tables.docs.items()}
+
+    def _build(self, index: GraphIndex, where: lexstore.Place | None) -> lexstore.LexicalTables:
+        """Read and tokenize every file; store the result when every file read is the
+        one the index holds (an edit since the last index would key stale bodies)."""
+        symbols = index.symbols
+        messages: dict[str, list[str]] = {}
         symbol_docs: list[list[str]] = []
         file_docs: list[list[str]] = []
+        read: dict[str, str | None] = {}
         for path in self.file_paths:
             members = self.members.get(path, [])
-            bodies, whole, literals = _body_tokens(index.root, path, members)
+            bodies, whole, literals, read[path] = _body_tokens(
+                index.root, path, members, hashed=where is not None
+            )
             for words, sid in literals:
-                self.messages.setdefault(words, []).append(sid)
+                messages.setdefault(words, []).append(sid)
             symbol_docs.extend(_symbol_doc(s, bodies.get(s.id, ())) for s in members)
             module = symbols.get(path)
             file_docs.append(
@@ -157,32 +187,41 @@ class Lexicon:
             sid: i
             for i, sid in enumerate(s.id for p in self.file_paths for s in self.members.get(p, []))
         }
-        symbol_docs = [symbol_docs[order[sid]] for sid in ranked]
-        self._docs = {"symbol": [frozenset(d) for d in symbol_docs]}
-        self._docs["file"] = [frozenset(d) for d in file_docs]
-        self._position = {
-            "symbol": {sid: i for i, sid in enumerate(ranked)},
-            "file": {p: i for i, p in enumerate(self.file_paths)},
-        }
-        self._df: dict[str, int] = {}
-        for doc in self._docs["symbol"]:
-            for token in doc:
-                self._df[token] = self._df.get(token, 0) + 1
-        self._bm25 = {"symbol": _bm25(symbol_docs), "file": _bm25(file_docs)}
+        symbol_docs = [symbol_docs[order[sid]] for sid in self.symbol_ids]
+        vocab: dict[str, int] = {}
+        counts = {"symbol": len(symbol_docs), "file": len(file_docs)}
+        encoded = {"symbol": _encode(symbol_docs, vocab), "file": _encode(file_docs, vocab)}
+        tables = name_tables(index)
+        built = lexstore.LexicalTables(
+            vocab=vocab,
+            docs={key: _documents(ids, counts[key], vocab) for key, ids in encoded.items()},
+            dotted=tables["dotted"],
+            qualified=tables["qualified"],
+            messages=messages,
+        )
+        if where is not None:
+            stale = sorted(p for p, blob in read.items() if blob != where.blobs.get(p))
+            if stale:
+                log.debug("%s differs from the index; the lexicon is not stored", stale[0])
+            else:
+                where.save(built)
+        return built
 
     def scores(self, key: str, query: Sequence[str]) -> np.ndarray[Any, Any]:
         """BM25 score of every symbol (`key="symbol"`) or file (`"file"`) for `query`."""
-        docs = self._docs[key]
-        if not docs:
+        if not self._position[key]:
             return np.zeros(0)
         scores: np.ndarray[Any, Any] = self._bm25[key].get_scores(list(dict.fromkeys(query)))
         return scores
 
     def matched_tokens(self, key: str, doc: str, query: Sequence[str], limit: int = 4) -> list[str]:
         """The query tokens a document holds, most specific first."""
-        tokens = self._docs[key][self._position[key][doc]]
-        matched = [t for t in dict.fromkeys(query) if t in tokens]
-        return sorted(matched, key=lambda t: (self._df.get(t, 0), t))[:limit]
+        docs = self._docs[key]
+        position = self._position[key][doc]
+        held = set(docs.tokens[docs.indptr[position] : docs.indptr[position + 1]].tolist())
+        vocab, df = self._vocab, self._df
+        matched = [t for t in dict.fromkeys(query) if vocab.get(t, -1) in held]
+        return sorted(matched, key=lambda t: (int(df[vocab[t]]), t))[:limit]
 
     def is_file(self, path: str) -> bool:
         """Whether `path` is exactly one of the indexed files."""
@@ -220,33 +259,95 @@ class Lexicon:
 
 
 def lexicon(index: GraphIndex) -> Lexicon:
-    """The `Lexicon` of `index`, built on first use and cached while the index is unchanged."""
-    return cached(index, "tokens.lexicon", lambda: Lexicon(index))
+    """The `Lexicon` of `index`, cached while the index is unchanged; for a stored index,
+    read from beside it when it was built from the same content, else built and stored."""
+    return cached(index, "tokens.lexicon", lambda: _open(index))
 
 
-def _bm25(docs: list[list[str]]) -> bm25s.BM25:
+def _open(index: GraphIndex) -> Lexicon:
+    # Hundreds of thousands of long-lived objects made in one go: cyclic GC passes over
+    # them find nothing and took a third of a load. See `codegraph.index._paused_gc`.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return Lexicon(index, persist=True)
+    finally:
+        if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+# bm25s refuses empty documents (and an empty corpus); a placeholder keeps positions.
+_PLACEHOLDER = " "  # no token holds a space
+
+
+def _encode(docs: list[list[str]], vocab: dict[str, int]) -> list[list[int]]:
+    """Token ids of each document, new tokens added to `vocab` as they come."""
+    add = vocab.setdefault
+    return [[add(t, len(vocab)) for t in doc or (_PLACEHOLDER,)] for doc in docs] or [
+        [add(_PLACEHOLDER, len(vocab))]
+    ]
+
+
+def _documents(ids: list[list[int]], count: int, vocab: Mapping[str, int]) -> lexstore.Docs:
+    """The distinct tokens of each of the `count` documents, and the BM25 matrix of all
+    of `ids` (which hold a placeholder document when there are none) over `vocab`."""
+    placeholder = vocab.get(_PLACEHOLDER, -1)
+    distinct = [[t for t in dict.fromkeys(doc) if t != placeholder] for doc in ids[:count]]
+    lengths = np.fromiter((len(d) for d in distinct), dtype=np.int64, count=len(distinct))
+    indptr = np.zeros(len(distinct) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    tokens = np.fromiter(chain.from_iterable(distinct), dtype=np.int32, count=int(indptr[-1]))
+    scores = bm25s.BM25().build_index_from_ids(
+        unique_token_ids=list(range(len(vocab))), corpus_token_ids=ids, show_progress=False
+    )
+    return lexstore.Docs(
+        indptr=indptr,
+        tokens=tokens,
+        bm25_data=scores["data"],
+        bm25_indices=scores["indices"],
+        bm25_indptr=scores["indptr"],
+        bm25_docs=int(scores["num_docs"]),
+    )
+
+
+def _retriever(docs: lexstore.Docs, vocab: dict[str, int]) -> bm25s.BM25:
+    """A bm25s retriever over built or stored scores: the attributes `BM25.load` sets."""
     retriever = bm25s.BM25()
-    # bm25s refuses an empty corpus and empty documents; a placeholder keeps positions.
-    retriever.index([d or ["\x00"] for d in docs] or [["\x00"]], show_progress=False)
+    retriever.scores = {
+        "data": docs.bm25_data,
+        "indices": docs.bm25_indices,
+        "indptr": docs.bm25_indptr,
+        "num_docs": docs.bm25_docs,
+    }
+    retriever.vocab_dict = vocab
+    retriever.unique_token_ids_set = set(vocab.values())
+    retriever.nonoccurrence_array = None
     return retriever
 
 
-def _source_lines(root: Path, path: str) -> list[str]:
+def _source(root: Path, path: str, hashed: bool) -> tuple[list[str], str | None]:
+    """The file's lines, and with `hashed` the blob id of the bytes read (None when the
+    file cannot be read)."""
     try:
         with (root / path).open("rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES)
     except OSError:
-        return []
-    return data.decode("utf-8", errors="replace").splitlines()
+        return [], None
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    return lines, blob_id(data) if hashed else None
 
 
 def _body_tokens(
-    root: Path, path: str, members: Sequence[Symbol]
-) -> tuple[dict[str, list[str]], list[str], list[tuple[str, str]]]:
+    root: Path, path: str, members: Sequence[Symbol], *, hashed: bool = False
+) -> tuple[dict[str, list[str]], list[str], list[tuple[str, str]], str | None]:
     """Tokens of each symbol's own lines (not those of nested definitions), and of the
-    whole file: the words of bodies, comments and messages that names alone miss; and the
-    file's message literals with the symbols holding them (`literals.messages`)."""
-    lines = _source_lines(root, path)
+    whole file: the words of bodies, comments and messages that names alone miss; the
+    file's message literals with the symbols holding them (`literals.messages`); and,
+    with `hashed`, the blob id of what was read."""
+    lines, blob = _source(root, path, hashed)
     owner: list[str | None] = [None] * len(lines)
     for symbol in sorted(members, key=lambda s: (s.span[0], -s.span[1], s.id)):
         first, last = max(symbol.span[0], 1), min(symbol.span[1], len(lines))
@@ -264,7 +365,7 @@ def _body_tokens(
         if sid is not None:
             bodies.setdefault(sid, []).extend(tokens)
         start = end
-    return bodies, whole, list(messages(lines, owner))
+    return bodies, whole, list(messages(lines, owner)), blob
 
 
 def _path_tokens(path: str) -> list[str]:
