@@ -89,7 +89,8 @@ def aggregate(edges: Iterable[Edge]) -> list[EdgeTuple]:
     """Edges as graph rows: one per (source, target, kind), lines merged and sorted."""
     grouped: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for edge in edges:
-        lines = grouped[edge.source, edge.target, edge.kind.value]
+        # `_value_`, a plain attribute, not the `value` property: this runs per edge.
+        lines = grouped[edge.source, edge.target, edge.kind._value_]
         if edge.line:
             lines.add(edge.line)
     return [(s, t, k, tuple(sorted(lines))) for (s, t, k), lines in grouped.items()]

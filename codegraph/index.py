@@ -597,14 +597,14 @@ def _add_to(table: SymbolTable, done: Extracted) -> None:
 
 
 # The only edges `test_edges` reads.
-_TEST_INPUTS = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS})
+_TEST_INPUTS = (EdgeKind.CALLS, EdgeKind.INHERITS)
 
 
 def _test_inputs(done: ResolvedFile) -> list[Edge]:
     if done.resolution is not None:
         return [e for e in done.resolution.edges if e.kind in _TEST_INPUTS]
     assert done.encoded is not None
-    return store.decode_edges(done.encoded, _TEST_INPUTS)
+    return store.decode_edges(done.encoded, _TEST_INPUTS, ours=True)
 
 
 def load_index(root: str | Path, *, data_dir: str | Path | None = None) -> Index:

@@ -185,7 +185,7 @@ def extract_all(
         ]
         for future in as_completed(futures):
             for path, blob, encoded, skipped in future.result():
-                facts = decode_facts(encoded) if encoded is not None else None
+                facts = decode_facts(encoded, ours=True) if encoded is not None else None
                 results[path] = done = Extracted(path, blob, facts, encoded, skipped)
                 each(done)
             if progress is not None:
@@ -212,9 +212,18 @@ RATED = frozenset({EdgeKind.CALLS, EdgeKind.INHERITS, EdgeKind.REFERENCES})
 Counts = tuple[int, int, int, int]
 
 
+# Compared by identity: a frozenset lookup would hash each enum member in Python.
+_UNRATED = tuple(kind for kind in EdgeKind if kind not in RATED)
+
+
 def count_resolution(resolution: Resolution) -> Counts:
+    contains, imports, tests = _UNRATED
     return (
-        sum(1 for e in resolution.edges if e.kind in RATED),
+        sum(
+            1
+            for e in resolution.edges
+            if not (e.kind is contains or e.kind is imports or e.kind is tests)
+        ),
         sum(1 for u in resolution.unresolved if u.kind in RATED),
         len(resolution.unresolved),
         resolution.external,

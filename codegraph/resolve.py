@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import starmap
 
 from codegraph.model import Edge, EdgeKind, FileFacts, Reference, SymbolKind, Unresolved
 from codegraph.resolve_modules import MAX_DEPTH as _MAX_DEPTH
@@ -83,30 +84,35 @@ class _Resolver:
 
     def run(self) -> Resolution:
         facts = self.facts
-        # dicts as ordered sets: references arrive sorted, so insertion order is stable
-        edges: dict[Edge, None] = {}
-        unresolved: dict[Unresolved, None] = {}
+        # dicts as ordered sets: references arrive sorted, so insertion order is stable.
+        # Keyed by plain tuples (hashed in C), records built once per distinct key.
+        edges: dict[tuple[str, str, EdgeKind, int], None] = {}
+        unresolved: dict[tuple[str, str, EdgeKind, int, tuple[str, ...]], None] = {}
         external = 0
+        contains, imports = EdgeKind.CONTAINS, EdgeKind.IMPORTS
         for symbol in facts.symbols:
             parent = parent_id(symbol.id)
             if parent is not None:
-                edges[Edge(parent, symbol.id, EdgeKind.CONTAINS, 0)] = None
+                edges[parent, symbol.id, contains, 0] = None
         for imp in facts.imports:
             for target in self.modules.import_targets(imp.module, imp.name):
                 if target != facts.path:
-                    edges[Edge(facts.path, target, EdgeKind.IMPORTS, imp.line)] = None
+                    edges[facts.path, target, imports, imp.line] = None
+        reference = self.reference
         for ref in facts.references:
-            outcome = self.reference(ref)
+            outcome = reference(ref)
             if outcome is None:
                 continue
             if isinstance(outcome, str):
                 if outcome == "ext":
                     external += 1
                 else:
-                    edges[Edge(ref.scope, outcome, ref.kind, ref.line)] = None
+                    edges[ref.scope, outcome, ref.kind, ref.line] = None
             else:
-                unresolved[Unresolved(ref.scope, ref.name, ref.kind, ref.line, outcome)] = None
-        return Resolution(tuple(edges), tuple(unresolved), external)
+                unresolved[ref.scope, ref.name, ref.kind, ref.line, outcome] = None
+        return Resolution(
+            tuple(starmap(Edge, edges)), tuple(starmap(Unresolved, unresolved)), external
+        )
 
     # -- references ----------------------------------------------------------------------
 

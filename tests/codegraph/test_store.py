@@ -91,6 +91,16 @@ def test_facts_and_resolutions_round_trip() -> None:
         store.decode_facts(b"\x80\x05garbage")
 
 
+def test_a_workers_bytes_decode_the_same_with_the_plain_unpickler() -> None:
+    encoded = store.encode_facts(FACTS)
+    assert store.decode_facts(encoded, ours=True) == FACTS
+    encoded = store.encode_resolved(RESOLUTION)
+    assert store.decode_edges(encoded, [EdgeKind.INHERITS], ours=True) == list(RESOLUTION.edges)
+    assert store.decode_edges(encoded, [EdgeKind.CALLS], ours=True) == []
+    with pytest.raises(IndexStoreError, match="corrupt"):
+        store.decode_facts(b"\x80\x05garbage", ours=True)
+
+
 def test_decode_edges_keeps_only_the_asked_kinds_in_order() -> None:
     calls = [Edge("t.py::test_a", f"m.py::f{i}", EdgeKind.CALLS, i) for i in range(3)]
     mixed = Resolution(
