@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,25 @@ def test_find_builds_the_index_first_and_says_so(
     assert result["files"][0]["path"] == "shop/pricing.py"
     assert main(["find", "round_price", "--json", *shop]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_find_stores_its_lexicon_beside_the_index_and_answers_the_same(
+    shop: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = ["find", "The receipt header lines", "--json", *shop]
+    assert main(query) == 0
+    first = capsys.readouterr().out
+    stored = tmp_path / "data" / "lexicon.npz"
+    assert stored.is_file()
+    os.utime(stored, (1_000_000_000, 1_000_000_000))
+
+    assert main(query) == 0
+    assert capsys.readouterr().out == first
+    assert stored.stat().st_mtime == 1_000_000_000
+    stored.write_bytes(stored.read_bytes()[:100])
+    assert main(query) == 0
+    assert capsys.readouterr().out == first
+    assert stored.stat().st_size > 100
 
 
 def test_find_reads_stdin_and_prints_reasons(
