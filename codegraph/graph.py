@@ -126,6 +126,21 @@ def add_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> int:
     return dropped
 
 
+def add_known_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> None:
+    """`add_rows` for rows whose two ends are nodes, given as the id strings the graph
+    keys them by (as `codegraph.parallel.resolve_all` hands them over): no lookups."""
+    succ, pred = graph._succ, graph._pred
+    for source, target, kind, lines in rows:
+        keydict = succ[source].get(target)
+        if keydict is None:
+            keydict = succ[source][target] = pred[target][source] = {}
+        existing = keydict.get(kind)
+        if existing is not None and existing["lines"] != lines:
+            lines = tuple(sorted(set(lines).union(existing["lines"])))
+        keydict[kind] = {"lines": lines}
+    nx._clear_cache(graph)
+
+
 def add_edge_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> None:
     """Add stored rows: their ends are known nodes and no row repeats, so no checks."""
     succ, pred = graph._succ, graph._pred

@@ -569,7 +569,7 @@ def _cold(
     resolved = resolve_all(
         table,
         facts,
-        sink=partial(graphs.add_rows, graph),
+        sink=partial(graphs.add_known_rows, graph),
         each=arrived,
         first=is_test_file,
         then=tests_ready,

@@ -248,13 +248,46 @@ def _resolved_file(resolution: Resolution, *, encode: bool) -> ResolvedFile:
     )
 
 
-def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, ResolvedFile, list[EdgeTuple]]]:
+# (source, target, kind, lines) with each end as its position in `symbol_positions`:
+# what resolve workers send back (ints pickle and travel cheaper than id strings).
+_PositionRow = tuple[int, int, str, tuple[int, ...]]
+
+# A resolve worker's `symbol_positions` of the shared facts, computed on first use.
+_POSITIONS: dict[str, int] | None = None
+
+
+def symbol_positions(facts: Mapping[str, FileFacts]) -> dict[str, int]:
+    """Each symbol id of `facts` → its position in the order `codegraph.graph.build_graph`
+    adds the same facts' symbols as nodes (a repeated id keeps its first place)."""
+    positions: dict[str, int] = {}
+    for file_facts in facts.values():
+        for symbol in file_facts.symbols:
+            positions.setdefault(symbol.id, len(positions))
+    return positions
+
+
+def _position_rows(resolution: Resolution, positions: Mapping[str, int]) -> list[_PositionRow]:
+    """The resolution's graph rows (`aggregate`), without rows to or from non-symbols."""
+    rows = []
+    get = positions.get
+    for source, target, kind, lines in aggregate(resolution.edges):
+        s, t = get(source), get(target)
+        if s is not None and t is not None:
+            rows.append((s, t, kind, lines))
+    return rows
+
+
+def _resolve_batch(paths: Sequence[str]) -> list[tuple[str, ResolvedFile, list[_PositionRow]]]:
+    global _POSITIONS
     assert _SHARED is not None
     table, facts = _SHARED
+    if _POSITIONS is None:
+        _POSITIONS = symbol_positions(facts)
     out = []
     for path in paths:
         resolution = resolve_file(table, facts[path])
-        out.append((path, _resolved_file(resolution, encode=True), aggregate(resolution.edges)))
+        rows = _position_rows(resolution, _POSITIONS)
+        out.append((path, _resolved_file(resolution, encode=True), rows))
     return out
 
 
@@ -274,6 +307,9 @@ def resolve_all(
     rows as soon as they arrive (and the file itself to `each`). Files resolved in
     workers come back encoded for the store (the parent decodes only what it reads
     later); the others decoded.
+
+    Both ends of every row are symbols of `facts`, given as those symbols' own id
+    strings (rows to anything else are left out), so `sink` needs no lookups.
 
     `meanwhile` runs before the first row reaches `sink`: once the workers have started
     when there are workers, so that it overlaps with them. The files `first` selects are
@@ -298,11 +334,14 @@ def resolve_all(
     if jobs == 1 or total < MIN_PARALLEL_FILES or not _can_fork():
         meanwhile()
         maybe_then()
+        positions = symbol_positions(facts)
+        ids = list(positions)
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
             resolved[path] = done = _resolved_file(resolution, encode=False)
             each(path, done)
-            sink(aggregate(resolution.edges))
+            rows = _position_rows(resolution, positions)
+            sink([(ids[s], ids[t], k, lines) for s, t, k, lines in rows])
             maybe_then()
             if progress is not None and (number % 64 == 0 or number == total):
                 progress("resolve", number, total)
@@ -325,6 +364,7 @@ def resolve_all(
         ):
             futures = [pool.submit(_resolve_batch, batch) for batch in batches]
             meanwhile()
+            ids = list(symbol_positions(facts))
             maybe_then()
             # In submission order, not completion order: the graph's insertion order (and
             # so every traversal of it) is then the same on every build.
@@ -332,7 +372,7 @@ def resolve_all(
                 for path, done, rows in future.result():
                     resolved[path] = done
                     each(path, done)
-                    sink(rows)
+                    sink([(ids[s], ids[t], k, lines) for s, t, k, lines in rows])
                 maybe_then()
                 if progress is not None:
                     progress("resolve", len(resolved), total)

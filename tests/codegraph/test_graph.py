@@ -159,3 +159,21 @@ def test_count_by_kind_names_every_kind() -> None:
     assert graphs.edges_of_kind(graph, EdgeKind.CALLS) == [
         Edge("a.py::f", "b.py::g", EdgeKind.CALLS, 3)
     ]
+
+
+def test_known_rows_merge_like_checked_rows() -> None:
+    rows: list[graphs.EdgeTuple] = [
+        ("a.py::f", "b.py::g", "calls", (7,)),
+        ("a.py::C.m", "a.py::f", "references", (2,)),
+        ("a.py", "a.py::C", "contains", ()),
+    ]
+    later: list[graphs.EdgeTuple] = [("a.py::f", "b.py::g", "calls", (3, 9))]
+    checked = graphs.build_graph({"a.py": A, "b.py": B})
+    graphs.add_rows(checked, rows)
+    graphs.add_rows(checked, later)
+    known = graphs.build_graph({"a.py": A, "b.py": B})
+    graphs.add_known_rows(known, rows)
+    graphs.add_known_rows(known, later)
+    assert known["a.py::f"]["b.py::g"]["calls"] == {"lines": (3, 7, 9)}
+    assert graphs.edge_tuples(known) == graphs.edge_tuples(checked)
+    assert list(known.predecessors("a.py::C")) == list(checked.predecessors("a.py::C"))

@@ -6,7 +6,16 @@ import threading
 from pathlib import Path
 
 from codegraph.discover import blob_id
-from codegraph.parallel import _SWITCH_INTERVAL, _batches, extract_all, extract_file
+from codegraph.graph import EdgeTuple, build_graph
+from codegraph.parallel import (
+    _SWITCH_INTERVAL,
+    _batches,
+    extract_all,
+    extract_file,
+    resolve_all,
+    symbol_positions,
+)
+from codegraph.resolve import SymbolTable
 from codegraph.store import decode_facts
 from tests.conftest import write_files
 
@@ -111,3 +120,26 @@ def test_batches_send_the_largest_files_first_and_every_file_once() -> None:
     assert flat == sorted(sizes, key=lambda path: -sizes[path])
     assert batches[0] == [("big.py", "python")]
     assert max(len(batch) for batch in batches) <= 64
+
+
+def test_resolve_workers_hand_over_the_rows_one_process_computes(tmp_path: Path) -> None:
+    files = {
+        f"m{n}.py": f"from m{n - 1} import f{n - 1}\n\ndef f{n}():\n    return f{n - 1}()\n"
+        for n in range(1, 60)
+    }
+    # the same function twice: one node, at the place of the first
+    files["m0.py"] = "def f0():\n    pass\n\ndef f0():\n    return missing()\n"
+    write_files(tmp_path, files)
+    extracted = extract_all(tmp_path, sorted((path, "python") for path in files), jobs=1)
+    facts = {p: e.facts for p, e in sorted(extracted.items()) if e.facts is not None}
+    positions = symbol_positions(facts)
+    assert list(positions) == list(build_graph(facts).nodes)
+    table = SymbolTable.build(facts)
+    runs: list[list[EdgeTuple]] = []
+    for jobs in (1, 2):
+        rows: list[EdgeTuple] = []
+        resolve_all(table, facts, sink=rows.extend, jobs=jobs)
+        runs.append(rows)
+    assert runs[0] == runs[1]
+    assert ("m7.py::f7", "m6.py::f6", "calls", (4,)) in runs[0]
+    assert all(source in positions and target in positions for source, target, _, _ in runs[0])
