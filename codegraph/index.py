@@ -549,6 +549,7 @@ def _cold(
     test_rows: list[graphs.EdgeTuple] = []
     contexts: list[FixturesAndBases] = []
     inputs: dict[str, list[Edge]] = {}  # test file -> the edges `test_edges` reads
+    tallies: dict[str, Tally] = {}
 
     def build_graph() -> None:
         graphs.build_graph(facts, into=graph)
@@ -556,9 +557,12 @@ def _cold(
         contexts.append(fixtures_and_bases(symbols, facts))
 
     def arrived(path: str, done: ResolvedFile) -> None:
-        # Decoded as they come, while the parent waits for the next batch anyway.
+        # Decoded and counted as they come, while the parent waits for the next batch
+        # anyway. The file's rows are in the graph: only TESTS rows, added last, may
+        # leave its symbols later (counted below).
         if is_test_file(path):
             inputs[path] = _test_inputs(done)
+        tallies[path] = Tally.of(graph, facts[path], done.counts)
 
     def tests_ready(resolved: Mapping[str, ResolvedFile]) -> None:
         # TESTS edges need only the test files' resolutions: computed here, they overlap
@@ -577,10 +581,19 @@ def _cold(
         jobs=jobs,
         progress=progress,
     )
-    graphs.add_rows(graph, test_rows)
+    if graphs.add_rows(graph, test_rows) == 0:
+        tests = EdgeKind.TESTS.value
+        for path, count in Counter(symbols[row[0]].path for row in test_rows).items():
+            edges = tallies[path].edges
+            tallies[path] = replace(
+                tallies[path], edges=edges | {tests: edges.get(tests, 0) + count}
+            )
+    else:  # never expected: recount every file from the graph instead
+        tallies.clear()
     index = Index(root, directory, graph, records, path_skips, EMPTY, "")
     index._facts = facts
     index._table = table
+    index._tallies = tallies
     index._encoded_facts = {p: e.encoded for p, e in extracted.items() if e.encoded is not None}
     for path, done in resolved.items():
         index._counts[path] = done.counts

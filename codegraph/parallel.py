@@ -304,7 +304,7 @@ def resolve_all(
     progress: Progress | None = None,
 ) -> dict[str, ResolvedFile]:
     """Resolve every file against `table`, handing each file's edges to `sink` as graph
-    rows as soon as they arrive (and the file itself to `each`). Files resolved in
+    rows as soon as they arrive (and then the file itself to `each`). Files resolved in
     workers come back encoded for the store (the parent decodes only what it reads
     later); the others decoded.
 
@@ -339,9 +339,9 @@ def resolve_all(
         for number, path in enumerate(paths, 1):
             resolution = resolve_file(table, facts[path])
             resolved[path] = done = _resolved_file(resolution, encode=False)
-            each(path, done)
             rows = _position_rows(resolution, positions)
             sink([(ids[s], ids[t], k, lines) for s, t, k, lines in rows])
+            each(path, done)
             maybe_then()
             if progress is not None and (number % 64 == 0 or number == total):
                 progress("resolve", number, total)
@@ -371,8 +371,8 @@ def resolve_all(
             for future in futures:
                 for path, done, rows in future.result():
                     resolved[path] = done
-                    each(path, done)
                     sink([(ids[s], ids[t], k, lines) for s, t, k, lines in rows])
+                    each(path, done)
                 maybe_then()
                 if progress is not None:
                     progress("resolve", len(resolved), total)

@@ -46,7 +46,7 @@ from codegraph.model import (
 )
 from codegraph.resolve import Resolution
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 GRAPH_FILE = "graph.pickle"
 FACTS_FILE = "facts.pickle"
 DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
@@ -191,12 +191,21 @@ def load_graph(directory: Path) -> GraphPart:
             generation=generation,
             files={r[0]: FileRecord(*r) for r in files},
             symbols=list(starmap(Symbol, symbols)),
-            edges=edges,
+            edges=_edge_rows(safe_loads(edges)),
             skipped=skipped,
             stats=stats,
         )
-    except (TypeError, ValueError) as exc:
-        raise IndexStoreError(f"the index in {directory} is corrupt ({exc})") from exc
+    except Exception as exc:  # crafted rows, or edge bytes that are no pickle
+        raise IndexStoreError(f"the index in {directory} is corrupt ({exc!r:.80})") from exc
+
+
+# One string object per edge kind (the edge rows were pickled without a memo).
+_KINDS = {kind.value: kind.value for kind in EdgeKind}
+
+
+def _edge_rows(rows: list[EdgeRow]) -> list[EdgeRow]:
+    kinds = _KINDS
+    return [(source, target, kinds[kind], lines) for source, target, kind, lines in rows]
 
 
 def load_facts(directory: Path, generation: str) -> FactsPart:
@@ -253,7 +262,18 @@ _unresolved_row = attrgetter(*Unresolved.__slots__)
 def _graph_rows(part: GraphPart) -> tuple[Any, ...]:
     files = [(r.path, r.blob, r.language, r.skipped) for r in part.files.values()]
     symbols = [_symbol_row(s) for s in part.symbols]
-    return files, symbols, part.edges, part.skipped, part.stats
+    return files, symbols, _unshared_dumps(part.edges), part.skipped, part.stats
+
+
+def _unshared_dumps(rows: object) -> bytes:
+    """Pickle without the memo. Edge rows share nothing worth a memo entry but their
+    kind strings, and memoizing every row tuple made this three times slower; symbol
+    rows, which share their paths, go through the memo as usual."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(rows)
+    return buffer.getvalue()
 
 
 def encode_facts(facts: FileFacts) -> bytes:

@@ -163,6 +163,11 @@ def test_missing_corrupt_and_foreign_stores_are_store_errors(
     graph_file.write_bytes(pickle.dumps(((store.fingerprint(), "g1"), ("too", "few"))))
     with pytest.raises(IndexStoreError, match="corrupt"):
         store.load_graph(tmp_path)
+    for edges in (b"\x80\x05garbage", pickle.dumps([(0, 1, "no such kind", ())])):
+        rows = ([], [], edges, [], {})
+        graph_file.write_bytes(pickle.dumps(((store.fingerprint(), "g1"), rows)))
+        with pytest.raises(IndexStoreError, match="corrupt"):
+            store.load_graph(tmp_path)
     graph_file.write_bytes(good)
     monkeypatch.setattr(store, "fingerprint", lambda: "another extractor")
     with pytest.raises(IndexStoreError, match="another version"):
