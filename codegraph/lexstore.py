@@ -4,8 +4,8 @@ Building a `Lexicon` reads and tokenizes every indexed source file and builds tw
 indexes: seconds on a large repository, paid again by every new process (each
 `patchwright find`). `lexicon.npz` in the index's data directory keeps what that costs:
 the documents as token ids, the BM25 score matrices, the name and message tables. The
-cheap rest (symbols by file, by name, path suffixes, name tails) is derived from the
-index on load.
+cheap rest (symbols by file and by name, path suffixes) is derived from the index on
+load.
 
 The file is a zip of `.npy` arrays, stored uncompressed, read with `allow_pickle=False`;
 the vocabulary and the name tables travel as one JSON document inside it. It is keyed
@@ -42,6 +42,7 @@ VERSION = 1
 LEXICON_FILE = "lexicon.npz"
 MAX_FILE_BYTES = 1 << 30  # larger than any lexicon we build (SymPy's is ~60 MB)
 _FORMAT = "patchwright-lexicon"
+_MAX_META_BYTES = 1 << 16
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file older than this is a killed writer's
 _FINGERPRINTED = ("tokens.py", "literals.py", "lexstore.py")
 
@@ -66,16 +67,22 @@ class Docs:
 @dataclass(frozen=True, slots=True)
 class LexicalTables:
     """What a `Lexicon` costs to build: one vocabulary (token → id), the symbol and file
-    documents over it, the dotted and qualified name tables and the message literals."""
+    documents over it, and the tables from names and words to symbol ids: dotted and
+    qualified names, modules, name tails and message literals."""
 
     vocab: dict[str, int]
     docs: Mapping[str, Docs]
     dotted: dict[str, list[str]]
     qualified: dict[str, list[str]]
+    modules: dict[str, str]
+    tails: dict[str, list[str]]
     messages: dict[str, list[str]]
 
 
 _KEYS = ("symbol", "file")
+# Name tables, and whether their ids are positions in the ranked symbols (the documents)
+# or in `ids`, the other symbols the tables name.
+_TABLES = {"dotted": False, "qualified": False, "modules": False, "tails": True, "messages": True}
 _ARRAYS: dict[str, tuple[str, ...]] = {
     **{
         f"{key}.{name}": dtypes
@@ -88,13 +95,9 @@ _ARRAYS: dict[str, tuple[str, ...]] = {
             ("bm25_indptr", ("int32", "int64")),
         )
     },
-    **{
-        f"{table}.{name}": ("int32",)
-        for table in ("dotted", "qualified")
-        for name in ("counts", "ids")
-    },
+    **{f"{table}.{name}": ("int32",) for table in _TABLES for name in ("counts", "ids")},
 }
-_TEXTS = ("vocab", "ids", "dotted", "qualified")
+_TEXTS = ("vocab", "ids", *_TABLES)
 _MEMBERS = frozenset({"meta.json"} | {f"{t}.txt" for t in _TEXTS} | {f"{a}.npy" for a in _ARRAYS})
 
 
@@ -165,6 +168,8 @@ class Place:
                 raise _Stale("compressed member")
             if sum(i.file_size for i in members.values()) > MAX_FILE_BYTES:
                 raise _Stale("members too large")
+            if members["meta.json"].file_size > _MAX_META_BYTES:
+                raise _Stale("header too large")
             meta = json.loads(archive.read("meta.json"))
             self._check_meta(meta)
             text = {name: _strings(archive.read(f"{name}.txt")) for name in _TEXTS}
@@ -176,17 +181,27 @@ class Place:
         vocab_ids = dict(zip(vocab, range(len(vocab)), strict=True))
         if len(vocab_ids) != len(vocab):
             raise _Stale("repeated vocabulary")
-        ids = text["ids"]
-        if not all(i in known for i in ids):
+        if not all(i in known for i in text["ids"]):
             raise _Stale("a symbol the index does not hold")
+        tables = {
+            name: _table(
+                text[name],
+                arrays[f"{name}.counts"],
+                arrays[f"{name}.ids"],
+                self.symbols if ranked else text["ids"],
+            )
+            for name, ranked in _TABLES.items()
+        }
+        if any(len(ids) != 1 for ids in tables["modules"].values()):
+            raise _Stale("a module name with several ids")
         return LexicalTables(
             vocab=vocab_ids,
             docs={key: self._docs(key, arrays, meta, len(vocab)) for key in _KEYS},
-            dotted=_table(text["dotted"], arrays["dotted.counts"], arrays["dotted.ids"], ids),
-            qualified=_table(
-                text["qualified"], arrays["qualified.counts"], arrays["qualified.ids"], ids
-            ),
-            messages=self._messages(meta["messages"]),
+            dotted=tables["dotted"],
+            qualified=tables["qualified"],
+            modules={name: ids[0] for name, ids in tables["modules"].items()},
+            tails=tables["tails"],
+            messages=tables["messages"],
         )
 
     def _check_meta(self, meta: Any) -> None:
@@ -196,7 +211,7 @@ class Place:
             raise _Stale("built from another index or version")
         if meta.get("counts") != {"symbol": len(self.symbols), "file": len(self.files)}:
             raise _Stale("document counts differ")
-        if not isinstance(meta.get("messages"), list) or not isinstance(meta.get("bm25"), dict):
+        if not isinstance(meta.get("bm25"), dict):
             raise _Stale("bad header")
 
     def _docs(self, key: str, arrays: Mapping[str, Array], meta: Any, vocab: int) -> Docs:
@@ -214,17 +229,6 @@ class Place:
         if len(data) != len(indices) or not np.isfinite(data).all():
             raise _Stale("bad BM25 scores")
         return Docs(indptr, tokens, data, indices, bm25_indptr, bm25_docs)
-
-    def _messages(self, rows: Any) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = {}
-        for row in rows:
-            words, owners = row
-            if not isinstance(words, str) or not isinstance(owners, list) or not owners:
-                raise _Stale("bad message row")
-            if not all(type(i) is int and 0 <= i < len(self.symbols) for i in owners):
-                raise _Stale("bad message owner")
-            table[words] = [self.symbols[i] for i in owners]
-        return table
 
 
 class _Stale(Exception):
@@ -258,34 +262,44 @@ def place(index: object, symbols: Sequence[str], files: Sequence[str]) -> Place 
 
 
 def _write(handle: Any, where: Place, tables: LexicalTables) -> None:
+    named = {
+        "dotted": tables.dotted,
+        "qualified": tables.qualified,
+        "modules": {name: [sid] for name, sid in tables.modules.items()},
+        "tails": tables.tails,
+        "messages": tables.messages,
+    }
     ids = sorted(
-        {i for table in (tables.dotted, tables.qualified) for v in table.values() for i in v}
+        {
+            i
+            for name, ranked in _TABLES.items()
+            if not ranked
+            for v in named[name].values()
+            for i in v
+        }
     )
-    id_position = {sid: i for i, sid in enumerate(ids)}
-    position = {sid: i for i, sid in enumerate(where.symbols)}
+    positions = {
+        False: {sid: i for i, sid in enumerate(ids)},
+        True: {sid: i for i, sid in enumerate(where.symbols)},
+    }
     meta = {
         "format": _FORMAT,
         "version": VERSION,
         "key": where.key,
         "counts": {"symbol": len(where.symbols), "file": len(where.files)},
         "bm25": {key: docs.bm25_docs for key, docs in tables.docs.items()},
-        "messages": [[w, [position[s] for s in owners]] for w, owners in tables.messages.items()],
     }
-    texts = {
-        "vocab": sorted(tables.vocab, key=tables.vocab.__getitem__),
-        "ids": ids,
-        "dotted": list(tables.dotted),
-        "qualified": list(tables.qualified),
-    }
+    texts = {"vocab": sorted(tables.vocab, key=tables.vocab.__getitem__), "ids": ids}
     arrays: dict[str, Array] = {}
     for key in _KEYS:
         docs = tables.docs[key]
         for name in ("indptr", "tokens", "bm25_data", "bm25_indices", "bm25_indptr"):
             arrays[f"{key}.{name}"] = getattr(docs, name)
-    for name in ("dotted", "qualified"):
-        table = getattr(tables, name)
+    for name, ranked in _TABLES.items():
+        table, position = named[name], positions[ranked]
+        texts[name] = list(table)
         arrays[f"{name}.counts"] = np.fromiter(map(len, table.values()), np.int32, len(table))
-        flat = [id_position[i] for v in table.values() for i in v]
+        flat = [position[i] for v in table.values() for i in v]
         arrays[f"{name}.ids"] = np.array(flat, dtype=np.int32)
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         archive.writestr("meta.json", json.dumps(meta, separators=(",", ":")))
@@ -322,12 +336,13 @@ def _table(names: list[str], counts: Array, flat: Array, ids: list[str]) -> dict
         raise _Stale("bad name table ids")
     positions = flat.tolist()
     if len(positions) == len(names):
-        return {name: [ids[i]] for name, i in zip(names, positions, strict=True)}
-    table: dict[str, list[str]] = {}
-    start = 0
-    for name, count in zip(names, counts.tolist(), strict=True):
-        table[name] = [ids[i] for i in positions[start : start + count]]
-        start += count
+        table = {name: [ids[i]] for name, i in zip(names, positions, strict=True)}
+    else:
+        table = {}
+        start = 0
+        for name, count in zip(names, counts.tolist(), strict=True):
+            table[name] = [ids[i] for i in positions[start : start + count]]
+            start += count
     if len(table) != len(names):
         raise _Stale("repeated name")
     return table

@@ -138,7 +138,6 @@ class Lexicon:
             parts = path.split("/")
             for i in range(len(parts)):
                 self.suffixes.setdefault("/".join(parts[i:]), []).append(path)
-        self.tails = name_tails(self.by_name)
         where = lexstore.place(index, ranked, self.file_paths) if persist else None
         tables = where.load(symbols) if where is not None else None
         if tables is None:
@@ -146,11 +145,8 @@ class Lexicon:
         self.tables = tables
         self.qualified = tables.qualified
         self.dotted = tables.dotted
-        self.modules = {
-            name: ids[0]
-            for name, ids in tables.dotted.items()
-            if symbols[ids[0]].kind in (SymbolKind.MODULE, SymbolKind.FILE)
-        }
+        self.modules = tables.modules
+        self.tails = tables.tails
         self.messages = tables.messages
         self._vocab = tables.vocab
         self._docs = tables.docs
@@ -197,6 +193,12 @@ class Lexicon:
             docs={key: _documents(ids, counts[key], vocab) for key, ids in encoded.items()},
             dotted=tables["dotted"],
             qualified=tables["qualified"],
+            modules={
+                name: ids[0]
+                for name, ids in tables["dotted"].items()
+                if symbols[ids[0]].kind in (SymbolKind.MODULE, SymbolKind.FILE)
+            },
+            tails=name_tails(self.by_name),
             messages=messages,
         )
         if where is not None:

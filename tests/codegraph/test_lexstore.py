@@ -43,8 +43,9 @@ def _stored(index: Index) -> lexstore.LexicalTables | None:
 
 def _same_tables(a: lexstore.LexicalTables, b: lexstore.LexicalTables) -> None:
     assert a.vocab == b.vocab
-    assert (a.dotted, a.qualified, a.messages) == (b.dotted, b.qualified, b.messages)
-    assert list(a.dotted) == list(b.dotted) and list(a.messages) == list(b.messages)
+    for name in ("dotted", "qualified", "modules", "tails", "messages"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x == y and list(x) == list(y), name
     for key in ("symbol", "file"):
         x, y = a.docs[key], b.docs[key]
         assert x.bm25_docs == y.bm25_docs
