@@ -266,13 +266,19 @@ def symbol_positions(facts: Mapping[str, FileFacts]) -> dict[str, int]:
     return positions
 
 
+_CONTAINS = EdgeKind.CONTAINS.value
+
+
 def _position_rows(resolution: Resolution, positions: Mapping[str, int]) -> list[_PositionRow]:
-    """The resolution's graph rows (`aggregate`), without rows to or from non-symbols."""
+    """The resolution's graph rows (`aggregate`) but `contains` ones, without rows to or
+    from non-symbols. A file's `contains` rows to symbols are those of
+    `codegraph.graph.contains_rows`, in the graph from the start: sending them again
+    only costs."""
     rows = []
     get = positions.get
     for source, target, kind, lines in aggregate(resolution.edges):
         s, t = get(source), get(target)
-        if s is not None and t is not None:
+        if s is not None and t is not None and kind != _CONTAINS:
             rows.append((s, t, kind, lines))
     return rows
 
@@ -309,7 +315,8 @@ def resolve_all(
     later); the others decoded.
 
     Both ends of every row are symbols of `facts`, given as those symbols' own id
-    strings (rows to anything else are left out), so `sink` needs no lookups.
+    strings (rows to anything else are left out), so `sink` needs no lookups; `contains`
+    rows are left out too (`codegraph.graph.build_graph` adds them from the facts).
 
     `meanwhile` runs before the first row reaches `sink`: once the workers have started
     when there are workers, so that it overlaps with them. The files `first` selects are

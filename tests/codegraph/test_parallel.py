@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from codegraph.discover import blob_id
-from codegraph.graph import EdgeTuple, build_graph
+from codegraph.graph import EdgeTuple, add_known_rows, build_graph, edge_tuples
 from codegraph.parallel import (
     _SWITCH_INTERVAL,
     _batches,
@@ -15,7 +15,7 @@ from codegraph.parallel import (
     resolve_all,
     symbol_positions,
 )
-from codegraph.resolve import SymbolTable
+from codegraph.resolve import SymbolTable, resolve_file
 from codegraph.store import decode_facts
 from tests.conftest import write_files
 
@@ -143,3 +143,9 @@ def test_resolve_workers_hand_over_the_rows_one_process_computes(tmp_path: Path)
     assert runs[0] == runs[1]
     assert ("m7.py::f7", "m6.py::f6", "calls", (4,)) in runs[0]
     assert all(source in positions and target in positions for source, target, _, _ in runs[0])
+    # `contains` rows are not sent again: the graph has them from the facts
+    assert all(kind != "contains" for _, _, kind, _ in runs[0])
+    fast = build_graph(facts)
+    add_known_rows(fast, runs[1])
+    checked = build_graph(facts, [resolve_file(table, f).edges for f in facts.values()])
+    assert edge_tuples(fast) == edge_tuples(checked)
