@@ -25,7 +25,7 @@ import os
 import tempfile
 import time
 import zipfile
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -124,7 +124,7 @@ class Place:
     files: list[str]  # the file paths, in document order
     blobs: dict[str, str]  # path → the blob id the index holds for it
 
-    def load(self, known: Container[str]) -> LexicalTables | None:
+    def load(self, known: Mapping[str, object]) -> LexicalTables | None:
         """The stored tables, or None (logged) when absent, stale or damaged; every
         symbol id they name must be `known` (the index's symbols)."""
         try:
@@ -157,7 +157,7 @@ class Place:
             Path(temp).unlink(missing_ok=True)
             raise
 
-    def _load(self, known: Container[str]) -> LexicalTables:
+    def _load(self, known: Mapping[str, object]) -> LexicalTables:
         if self.path.stat().st_size > MAX_FILE_BYTES:
             raise _Stale(f"larger than {MAX_FILE_BYTES} bytes")
         with zipfile.ZipFile(self.path) as archive:
@@ -181,7 +181,7 @@ class Place:
         vocab_ids = dict(zip(vocab, range(len(vocab)), strict=True))
         if len(vocab_ids) != len(vocab):
             raise _Stale("repeated vocabulary")
-        if not all(i in known for i in text["ids"]):
+        if not known.keys() >= set(text["ids"]):
             raise _Stale("a symbol the index does not hold")
         tables = {
             name: _table(
@@ -334,15 +334,15 @@ def _table(names: list[str], counts: Array, flat: Array, ids: list[str]) -> dict
         raise _Stale("bad name table ids")
     if len(flat) and int(flat.min()) < 0:
         raise _Stale("bad name table ids")
-    positions = flat.tolist()
-    if len(positions) == len(names):
-        table = {name: [ids[i]] for name, i in zip(names, positions, strict=True)}
+    named = [ids[i] for i in flat.tolist()]
+    if len(named) == len(names):
+        table = {name: [sid] for name, sid in zip(names, named, strict=True)}
     else:
         table = {}
         start = 0
-        for name, count in zip(names, counts.tolist(), strict=True):
-            table[name] = [ids[i] for i in positions[start : start + count]]
-            start += count
+        for name, end in zip(names, np.cumsum(counts).tolist(), strict=True):
+            table[name] = named[start:end]
+            start = end
     if len(table) != len(names):
         raise _Stale("repeated name")
     return table
