@@ -7,13 +7,16 @@ the documents as token ids, the BM25 score matrices, the name and message tables
 cheap rest (symbols by file and by name, path suffixes) is derived from the index on
 load.
 
-The file is a zip of `.npy` arrays, stored uncompressed, read with `allow_pickle=False`;
-the vocabulary and the name tables travel as one JSON document inside it. It is keyed
-by `Place.key`: the format version, the code that builds lexicons and indexes, the bm25s
-version, and every indexed file's path and blob id, so an edit to any file, a re-index
-or an upgrade makes it stale. A file that is missing, stale, truncated, foreign or
-inconsistent is ignored (logged at debug level) and the lexicon is rebuilt and written
-again, atomically (a temporary file renamed over the old one).
+The file is a zip of uncompressed members: `.npy` arrays read with `allow_pickle=False`,
+lists of NUL-terminated strings (the vocabulary, the names of each name table) and a small
+JSON header; a name table is its names, how many ids each has, and the ids as positions
+in a list of symbol ids. Nothing in it is unpickled. It is keyed by `Place.key`: the
+format version, the code that builds lexicons and indexes, the bm25s version, every
+indexed file's path and blob id, the ranked symbols and the files, so an edit to any
+file, a re-index or an upgrade makes it stale. A file that is missing, stale, truncated
+(the zip's CRCs cover every byte), foreign or inconsistent is ignored (logged at debug
+level) and the lexicon is rebuilt and written again, atomically (a temporary file
+renamed over the old one).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ log = logging.getLogger("codegraph")
 
 VERSION = 1
 LEXICON_FILE = "lexicon.npz"
-MAX_FILE_BYTES = 1 << 30  # larger than any lexicon we build (SymPy's is ~60 MB)
+MAX_FILE_BYTES = 1 << 30  # far above any lexicon we build (Django's is 32 MB)
 _FORMAT = "patchwright-lexicon"
 _MAX_META_BYTES = 1 << 16
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file older than this is a killed writer's

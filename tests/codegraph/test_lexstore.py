@@ -198,3 +198,17 @@ def test_a_save_leaves_no_temporary_file_and_clears_old_ones(
         recent.name,
         lexstore.LEXICON_FILE,
     ]
+
+
+def test_a_repository_without_symbols_stores_an_empty_lexicon(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    root = make_repo({"README.md": "nothing to index\n"})
+    data = tmp_path / "data"
+    built = build_index(root, data_dir=data)
+    assert find(built, "anything at all") == Localization((), ())
+    assert (data / lexstore.LEXICON_FILE).is_file()
+
+    loaded = load_index(root, data_dir=data)
+    assert _stored(loaded) is not None
+    assert find(loaded, "anything at all") == Localization((), ())
