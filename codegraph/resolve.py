@@ -99,8 +99,16 @@ class _Resolver:
                 if target != facts.path:
                     edges[facts.path, target, imports, imp.line] = None
         reference = self.reference
+        # A name used again in the same scope resolves the same way (tests call
+        # `self.assertEqual` dozens of times): a quarter of Django's references, half of
+        # SymPy's. Keyed by the kind's plain value, which hashes in C.
+        outcomes: dict[tuple[str, str, str], str | tuple[str, ...] | None] = {}
         for ref in facts.references:
-            outcome = reference(ref)
+            key = (ref.scope, ref.name, ref.kind._value_)
+            if key in outcomes:
+                outcome = outcomes[key]
+            else:
+                outcome = outcomes[key] = reference(ref)
             if outcome is None:
                 continue
             if isinstance(outcome, str):

@@ -572,3 +572,37 @@ def test_incremental_updates_equal_a_fresh_build_after_every_edit(make_repo):
             current[stale] = resolve_file(table, facts[stale])
         fresh = SymbolTable.build(facts)
         assert current == {p: resolve_file(fresh, f) for p, f in facts.items()}, path
+
+
+def test_a_name_used_again_in_one_scope_keeps_every_line(make_repo):
+    root = make_repo(
+        {
+            "a.py": "def f():\n    pass\n",
+            "b.py": "def f():\n    pass\n",
+            "t.py": (
+                "from a import f\n"
+                "def g():\n"
+                "    f()\n"
+                "    f()\n"
+                "    h()\n"
+                "    h()\n"
+                "    return f\n"
+                "def h():\n"
+                "    f()\n"
+            ),
+            "u.py": "def k():\n    f()\n    f()\n",
+        }
+    )
+    _, resolutions = resolve_repo(root)
+    calls = [(e.source, e.target, e.line) for e in resolutions["t.py"].edges if e.kind is CALLS]
+    assert calls == [
+        ("t.py::g", "a.py::f", 3),
+        ("t.py::g", "a.py::f", 4),
+        ("t.py::g", "t.py::h", 5),
+        ("t.py::g", "t.py::h", 6),
+        ("t.py::h", "a.py::f", 9),
+    ]
+    refs = [e for e in resolutions["t.py"].edges if e.kind is EdgeKind.REFERENCES]
+    assert [(e.target, e.line) for e in refs] == [("a.py::f", 7)]
+    ambiguous = [(u.line, u.candidates) for u in resolutions["u.py"].unresolved]
+    assert ambiguous == [(2, ("a.py::f", "b.py::f")), (3, ("a.py::f", "b.py::f"))]
