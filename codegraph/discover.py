@@ -63,11 +63,11 @@ BINARY_PROBE_BYTES = 8192
 # prose that merely mentions generated code ("tests code generated with codegen") is not.
 _GENERATED = re.compile(
     rb"^[\W_]*(?:(?:this |the )?(?:file|code|module|source) (?:was |is )?)?"
-    rb"(?:@generated\b|auto-?generated\b|(?:code |automatically )?generated (?:by|from|with)\b)"
+    rb"(?:@generated\b|auto[- ]?generated\b|(?:code |automatically )?generated (?:by|from|with)\b)"
     rb"|do not (?:edit|modify)\b|don't edit\b",
     re.IGNORECASE | re.MULTILINE,
 )
-GENERATED_PROBE_LINES = 5
+GENERATED_PROBE_LINES = 10  # a licence block often comes first
 
 _GIT_TIMEOUT = 120
 
