@@ -6,13 +6,14 @@ import time
 import zipfile
 from pathlib import Path
 
+import bm25s
 import numpy as np
 import pytest
 
 from codegraph import lexstore
 from codegraph.find import Localization, find
 from codegraph.index import Index, build_index, load_index
-from codegraph.tokens import Lexicon, lexicon
+from codegraph.tokens import Lexicon, _documents, _encode, _retriever, lexicon
 from tests.codegraph.test_find import SHOP
 from tests.conftest import MakeRepo
 
@@ -212,3 +213,17 @@ def test_a_repository_without_symbols_stores_an_empty_lexicon(
     loaded = load_index(root, data_dir=data)
     assert _stored(loaded) is not None
     assert find(loaded, "anything at all") == Localization((), ())
+
+
+def test_scores_over_stored_matrices_equal_bm25s_own_index() -> None:
+    # The retriever is assembled from stored arrays through bm25s's attributes; if a
+    # bm25s release renamed them, this comparison with its own `index` would fail.
+    corpus = [["cart", "total", "total"], ["receipt"], [], ["cart", "discount"]]
+    vocab: dict[str, int] = {}
+    docs = _documents(_encode(corpus, vocab), len(corpus), vocab)
+    ours = _retriever(docs, vocab).get_scores(["total", "cart", "discount"])
+    reference = bm25s.BM25()
+    reference.index([d or [" "] for d in corpus], show_progress=False)
+    theirs = reference.get_scores(["total", "cart", "discount"])
+    assert np.allclose(ours, theirs) and float(ours.max()) > 0
+    assert ours.argmax() == 0 and ours[1] == 0
