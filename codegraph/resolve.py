@@ -81,6 +81,7 @@ class _Resolver:
         # makes every slot re-infer all the others: without the memo that is 50**depth work
         # (sympy's risch.py never finished); a key met again while in progress is unknown.
         self._attribute_types: dict[tuple[str, str], Value | None] = {}
+        self._heads: dict[tuple[str, str, str], Value | None] = {}
 
     def run(self) -> Resolution:
         facts = self.facts
@@ -239,6 +240,16 @@ class _Resolver:
         return value
 
     def head(self, path: str, scope: str, name: str, depth: int) -> Value | None:
+        # What a name means in a scope is fixed for the file: `models.CharField` and
+        # `models.ForeignKey` look up `models` once.
+        key = (path, scope, name)
+        heads = self._heads
+        if key in heads:
+            return heads[key]
+        found = heads[key] = self._head(path, scope, name, depth)
+        return found
+
+    def _head(self, path: str, scope: str, name: str, depth: int) -> Value | None:
         table = self.table
         if name == "self" or (name == "cls" and self.python):
             owner = self.enclosing_class(scope)
