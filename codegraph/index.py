@@ -85,6 +85,8 @@ class Index:
         self._table: SymbolTable | None = None
         # Per-file figures behind `stats`, recounted only for files an update touched.
         self._tallies: dict[str, Tally] = {}
+        # The nodes' symbols as the store writes them, until the first change to them.
+        self._encoded_symbols: bytes | None = None
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -237,6 +239,7 @@ class Index:
         resolved = self._resolved
         table = self._symbol_table()
         graph = self.graph
+        self._encoded_symbols = None
         nodes: dict[str, dict[str, Any]] = graph._node
         affected: set[str] = set()
         for path, new in sorted(changes.items()):
@@ -315,6 +318,7 @@ class Index:
             edges=edges,
             skipped=[(s.path, s.reason) for s in self._path_skips],
             stats=self.stats.as_dict(),
+            encoded_symbols=self._encoded_symbols,
         )
 
     def _fill_tallies(self) -> None:
@@ -550,11 +554,14 @@ def _cold(
     contexts: list[FixturesAndBases] = []
     inputs: dict[str, list[Edge]] = {}  # test file -> the edges `test_edges` reads
     tallies: dict[str, Tally] = {}
+    encoded_symbols: list[bytes] = []
 
     def build_graph() -> None:
         graphs.build_graph(facts, into=graph)
         symbols.update((sid, data["symbol"]) for sid, data in graph._node.items())
         contexts.append(fixtures_and_bases(symbols, facts))
+        # No node changes after this: encoded now, the save at the end need not.
+        encoded_symbols.append(store.encode_symbols(symbols.values()))
 
     def arrived(path: str, done: ResolvedFile) -> None:
         # Decoded and counted as they come, while the parent waits for the next batch
@@ -594,6 +601,7 @@ def _cold(
     index._facts = facts
     index._table = table
     index._tallies = tallies
+    index._encoded_symbols = encoded_symbols[0]
     index._encoded_facts = {p: e.encoded for p, e in extracted.items() if e.encoded is not None}
     for path, done in resolved.items():
         index._counts[path] = done.counts

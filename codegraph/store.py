@@ -46,7 +46,7 @@ from codegraph.model import (
 )
 from codegraph.resolve import Resolution
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 GRAPH_FILE = "graph.pickle"
 FACTS_FILE = "facts.pickle"
 DATA_DIR_ENV = "PATCHWRIGHT_DATA_DIR"
@@ -81,6 +81,8 @@ class GraphPart:
     edges: list[EdgeRow]
     skipped: list[tuple[str, str]]  # (path, reason), including path-level skips
     stats: dict[str, Any]
+    # `symbols` as `encode_symbols` wrote them, when the caller has that already.
+    encoded_symbols: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +192,7 @@ def load_graph(directory: Path) -> GraphPart:
         return GraphPart(
             generation=generation,
             files={r[0]: FileRecord(*r) for r in files},
-            symbols=list(starmap(Symbol, symbols)),
+            symbols=list(starmap(Symbol, safe_loads(symbols))),
             edges=_edge_rows(safe_loads(edges)),
             skipped=skipped,
             stats=stats,
@@ -261,8 +263,16 @@ _unresolved_row = attrgetter(*Unresolved.__slots__)
 
 def _graph_rows(part: GraphPart) -> tuple[Any, ...]:
     files = [(r.path, r.blob, r.language, r.skipped) for r in part.files.values()]
-    symbols = [_symbol_row(s) for s in part.symbols]
+    symbols = part.encoded_symbols
+    if symbols is None:
+        symbols = encode_symbols(part.symbols)
     return files, symbols, _unshared_dumps(part.edges), part.skipped, part.stats
+
+
+def encode_symbols(symbols: Iterable[Symbol]) -> bytes:
+    """The symbols as the graph part stores them: a cold build encodes them while its
+    workers resolve, so that saving at the end does not."""
+    return pickle.dumps([_symbol_row(s) for s in symbols], protocol=5)
 
 
 def _unshared_dumps(rows: object) -> bytes:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,16 @@ def test_both_parts_round_trip(tmp_path: Path) -> None:
     assert store.decode_resolved(again.resolved["pkg/m.py"]) == RESOLUTION
     assert again.tallies == facts_part.tallies
     assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.pickle", "graph.pickle"]
+
+
+def test_symbols_encoded_ahead_are_stored_as_they_are(tmp_path: Path) -> None:
+    part = _graph_part()
+    ahead = store.encode_symbols(part.symbols)
+    store.save(tmp_path, replace(part, encoded_symbols=ahead), None)
+    assert store.load_graph(tmp_path) == part
+    # what is stored is the bytes given, not `symbols` encoded again
+    store.save(tmp_path, replace(part, encoded_symbols=store.encode_symbols([MODULE])), None)
+    assert store.load_graph(tmp_path).symbols == [MODULE]
 
 
 def test_a_half_written_store_is_detected(tmp_path: Path) -> None:
