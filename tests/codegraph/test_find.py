@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from codegraph.find import find
@@ -253,3 +256,38 @@ def test_a_named_package_lifts_its_modules(make_repo: MakeRepo, tmp_path: Path) 
     paths = [h.path for h in result.files]
     assert paths.index("app/ext/napkin/docstring.py") < paths.index("app/ext/other.py")
     assert not any("in package" in r for h in result.files if "tests/" in h.path for r in h.reasons)
+
+
+_FIND_SCRIPT = """
+import sys
+from codegraph.find import find
+from codegraph.index import build_index
+index = build_index(sys.argv[1], data_dir=sys.argv[2])
+for text in ("the discount is applied twice to the cart total", "receipt header render"):
+    found = find(index, text, limit=15)
+    for hit in found.files + found.symbols:
+        print(hit.id, f"{hit.score:.9f}", "|".join(hit.reasons))
+"""
+
+
+def test_answers_are_identical_across_hash_seeds_built_or_stored(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    repo = make_repo(SHOP)
+
+    def run(seed: str, data: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _FIND_SCRIPT, str(repo), str(tmp_path / data)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        return done.stdout
+
+    built = [run("1", "a"), run("2", "b")]
+    stored = run("3", "a")  # reads the lexicon the first run stored
+    assert (tmp_path / "a" / "lexicon.npz").is_file()
+    assert built[0] == built[1] == stored
+    assert built[0].count("\n") >= 10
