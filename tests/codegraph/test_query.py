@@ -7,10 +7,11 @@ import networkx as nx
 import pytest
 
 from codegraph.errors import QueryError
+from codegraph.find import find
 from codegraph.index import build_index
 from codegraph.model import EdgeKind, FileFacts, Symbol, SymbolKind, Unresolved
 from codegraph.query import callees, callers, resolve, show
-from tests.codegraph.test_find import shop_index
+from tests.codegraph.test_find import SHOP, shop_index
 from tests.conftest import MakeRepo
 
 CYCLE = {
@@ -119,3 +120,21 @@ def test_ambiguous_calls_are_possible_callers(tmp_path: Path) -> None:
     assert rows == [("c.py::direct", 1, (5,), False), ("c.py::persist", 1, (2,), True)]
     possible = [(r.symbol.id, r.possible) for r in callees(index, "persist")]
     assert possible == [("a.py::A.save", True), ("b.py::B.save", True)]
+
+
+def test_query_tables_follow_an_update_that_keeps_every_count(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    # A rename keeps the number of symbols, nodes and edges: only the index's version
+    # tells the cached lexicon and name tables that they are stale.
+    repo = make_repo(SHOP)
+    index = build_index(repo, data_dir=tmp_path / "data")
+    assert find(index, "render_receipt").symbols[0].id == "shop/render.py::render_receipt"
+    before = (len(index.symbols), index.graph.number_of_nodes(), index.graph.number_of_edges())
+    render = repo / "shop" / "render.py"
+    render.write_text(render.read_text().replace("render_receipt", "print_receipt"))
+    index.update(["shop/render.py"])
+    after = (len(index.symbols), index.graph.number_of_nodes(), index.graph.number_of_edges())
+    assert before == after
+    assert find(index, "print_receipt").symbols[0].id == "shop/render.py::print_receipt"
+    assert all("render_receipt" not in hit.id for hit in find(index, "receipt", limit=50).symbols)
