@@ -11,8 +11,7 @@ is a fresh process, measured two ways:
   imports, index load, lexicon, ranking; the sdists are not git repositories, so no
   history is read), wall and CPU seconds;
 * the Python API in a child process, phase by phase: imports, `load_index`, the first
-  `lexicon(index)` (including the graph edge count `codegraph.query.cached` takes to
-  key its cache, timed alone too), `find`.
+  `lexicon(index)`, `find`.
 
 "no stored lexicon" deletes `lexicon.npz` before each run (the run builds and writes
 it); "stored lexicon" leaves it. Medians of `--repeats` runs with min–max.
@@ -67,11 +66,6 @@ def _child(root: Path, data: Path, query: str) -> dict[str, Any]:
     mark = time.perf_counter()
     result = find(index, query)
     phases["find"] = time.perf_counter() - mark
-    # `codegraph.query.cached`, which caches the lexicon per index state, counts the
-    # graph's edges on every call: part of the lexicon phase, timed alone here.
-    mark = time.perf_counter()
-    index.graph.number_of_edges()
-    phases["edge count"] = time.perf_counter() - mark
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "phases": phases,
@@ -149,16 +143,15 @@ def spread(values: Sequence[float]) -> str:
 
 def table(results: Sequence[dict[str, Any]]) -> str:
     lines = [
-        "| project | lexicon | `patchwright find` wall | CPU | load index | lexicon phase "
-        "| of which edge count | find |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| project | lexicon | `patchwright find` wall | CPU | load index | lexicon phase | find |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in results:
         for mode in MODES:
             cli, api = result["runs"][mode]["cli"], result["runs"][mode]["api"]
             phases = [
                 spread([run["phases"][name] for run in api])
-                for name in ("load index", "lexicon", "edge count", "find")
+                for name in ("load index", "lexicon", "find")
             ]
             lines.append(
                 f"| {result['project'].label} | {_LABELS[mode]} "
