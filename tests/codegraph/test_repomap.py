@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from codegraph.errors import QueryError
-from codegraph.repomap import count_tokens, repo_map
+from codegraph.index import build_index
+from codegraph.repomap import _focus_nodes, _pagerank, _rank_graph, _walk, count_tokens, repo_map
 from tests.codegraph.test_find import SHOP, shop_index
 from tests.conftest import MakeRepo
 
@@ -90,3 +92,21 @@ def test_output_is_identical_across_hash_seeds(make_repo: MakeRepo, tmp_path: Pa
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count(".py:") >= 2
+
+
+def test_ranks_are_networkx_pagerank_exactly(make_repo: MakeRepo, tmp_path: Path) -> None:
+    # The walk iterates over a cached matrix instead of calling networkx per request;
+    # the floats must still be networkx's, or maps would change with the implementation.
+    index = shop_index(make_repo, tmp_path)
+    walk, graph = _walk(index), _rank_graph(index)
+    for focused in ([], ["shop/render.py::render_receipt"], _focus_nodes(index, ["shop/"])):
+        personalization = dict.fromkeys(focused, 1.0) or None
+        expected = nx.pagerank(
+            graph, alpha=0.85, personalization=personalization, weight="weight", tol=1e-8
+        )
+        assert _pagerank(walk, focused) == expected
+
+
+def test_an_index_without_symbols_maps_to_nothing(make_repo: MakeRepo, tmp_path: Path) -> None:
+    index = build_index(make_repo({"README.md": "no code\n"}), data_dir=tmp_path / "data")
+    assert repo_map(index) == ""
