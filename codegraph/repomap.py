@@ -124,13 +124,14 @@ class _Walk:
     position: dict[str, int]
     matrix: Any  # scipy CSR, each row scaled to sum to 1
     dangling: Any  # positions of the rows without out-edges
+    shown: tuple[tuple[int, str, bool], ...]  # (position, id, in a test file) of the kinds shown
 
 
 def _walk(index: GraphIndex) -> _Walk:
     graph = _rank_graph(index)
     nodes = tuple(graph)
     if not nodes:
-        return _Walk(nodes=(), position={}, matrix=None, dangling=np.zeros(0, dtype=np.intp))
+        return _Walk((), {}, None, np.zeros(0, dtype=np.intp), ())
     matrix = nx.to_scipy_sparse_array(graph, nodelist=list(nodes), weight="weight", dtype=float)
     sums = matrix.sum(axis=1)
     sums[sums != 0] = 1.0 / sums[sums != 0]
@@ -140,6 +141,11 @@ def _walk(index: GraphIndex) -> _Walk:
         position={node: i for i, node in enumerate(nodes)},
         matrix=scale @ matrix,
         dangling=np.where(sums == 0)[0],
+        shown=tuple(
+            (i, sid, is_test_path(symbol.path))
+            for i, sid in enumerate(nodes)
+            if (symbol := index.symbols[sid]).kind in _SHOWN_KINDS
+        ),
     )
 
 
@@ -148,11 +154,12 @@ _TOLERANCE = 1e-8
 _MAX_ITERATIONS = 100
 
 
-def _pagerank(walk: _Walk, focused: Sequence[str]) -> dict[str, float]:
+def _pagerank(walk: _Walk, focused: Sequence[str]) -> Any:
     """networkx's `pagerank` (scipy variant) step for step, over the cached matrix: the
     same floats in the same order, so the same ranks. The dangling rows' mass is summed
     left to right as there (`cumsum`, not numpy's pairwise `sum`). Should the walk not
-    converge, the last iterate is used rather than failing the request."""
+    converge, the last iterate is used rather than failing the request. The ranks come
+    in the order of `walk.nodes`."""
     size = len(walk.nodes)
     x = np.repeat(1.0 / size, size)
     if focused:
@@ -167,7 +174,7 @@ def _pagerank(walk: _Walk, focused: Sequence[str]) -> dict[str, float]:
         x = _ALPHA * (x @ walk.matrix + dangling * p) + (1 - _ALPHA) * p
         if np.absolute(x - last).sum() < size * _TOLERANCE:
             break
-    return dict(zip(walk.nodes, map(float, x), strict=True))
+    return x
 
 
 def _ranking(index: GraphIndex, focus: tuple[str, ...]) -> list[str]:
@@ -179,11 +186,9 @@ def _ranking(index: GraphIndex, focus: tuple[str, ...]) -> list[str]:
     # The focus itself comes first, then what the walk from it reaches.
     chosen = set(focused)
     scored = []
-    for sid, rank in ranks.items():
-        symbol = index.symbols[sid]
-        if symbol.kind not in _SHOWN_KINDS:
-            continue
-        if is_test_path(symbol.path) and not focused:
+    for position, sid, in_tests in walk.shown:
+        rank = float(ranks[position])
+        if in_tests and not focused:
             rank *= _TEST_DAMPING
         scored.append((sid not in chosen, -round(rank, 12), sid))
     scored.sort()
