@@ -110,7 +110,7 @@ class Index:
             paths = [p for p, record in self.files.items() if record.skipped is None]
         else:
             paths = list(self._facts)
-        with _paused_gc():
+        with paused_gc():
             for path in paths:
                 self._resolution(path)
         return self._resolved
@@ -124,7 +124,7 @@ class Index:
     def update(self, paths: Iterable[str]) -> IndexStats:
         """Re-index the named files (repository-relative) after they were edited, created
         or deleted; only they and the files depending on them are re-resolved."""
-        with _paused_gc():
+        with paused_gc():
             return self._update(paths)
 
     def _update(self, paths: Iterable[str]) -> IndexStats:
@@ -156,7 +156,7 @@ class Index:
 
     def save(self) -> None:
         """Write the index to its data directory (atomically)."""
-        with _paused_gc():
+        with paused_gc():
             self._save()
 
     def _save(self) -> None:
@@ -196,7 +196,7 @@ class Index:
     def _load_live(self) -> None:
         if self._facts is not None:
             return
-        with _paused_gc():
+        with paused_gc():
             self._decode_live()
 
     def _decode_live(self) -> None:
@@ -214,7 +214,7 @@ class Index:
     def _symbol_table(self) -> SymbolTable:
         if self._table is None:
             facts = self.facts
-            with _paused_gc():
+            with paused_gc():
                 self._table = SymbolTable.build(facts)
         return self._table
 
@@ -360,7 +360,7 @@ class Index:
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """The index is hundreds of thousands of long-lived objects built in one go: cyclic
     GC passes over them find nothing and, measured on Django, double the load time.
 
@@ -393,7 +393,7 @@ def build_index(
     Files whose path and blob id are in the store are not parsed again; a store from
     another version, or a corrupt one, is rebuilt from scratch (with a warning).
     """
-    with _paused_gc():
+    with paused_gc():
         return _build(root, data_dir, progress, jobs)
 
 
@@ -633,7 +633,7 @@ def load_index(root: str | Path, *, data_dir: str | Path | None = None) -> Index
 
     Raises `IndexStoreError` ("no index yet; run `patchwright index`") when there is none.
     """
-    with _paused_gc():
+    with paused_gc():
         return _load(Path(root), data_dir)
 
 

@@ -9,7 +9,6 @@ of `from_file` outweighs a text that merely says "from" and "file".
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ import numpy as np
 
 from codegraph import lexstore
 from codegraph.discover import blob_id
+from codegraph.index import paused_gc
 from codegraph.literals import messages, name_tails
 from codegraph.model import Symbol, SymbolKind
 from codegraph.query import GraphIndex, cached, name_tables
@@ -267,18 +267,9 @@ def lexicon(index: GraphIndex) -> Lexicon:
 
 
 def _open(index: GraphIndex) -> Lexicon:
-    # Hundreds of thousands of long-lived objects made in one go: cyclic GC passes over
-    # them find nothing and took a third of a load. See `codegraph.index._paused_gc`.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Hundreds of thousands of long-lived objects made in one go (see `paused_gc`).
+    with paused_gc():
         return Lexicon(index, persist=True)
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 # bm25s refuses empty documents (and an empty corpus); a placeholder keeps positions.
