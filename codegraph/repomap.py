@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import scipy as sp
 import tiktoken
@@ -74,7 +73,8 @@ def _line_tokens(line: str) -> int:
     return count
 
 
-def _rank_graph(index: GraphIndex) -> nx.DiGraph:
+def _rank_weights(index: GraphIndex) -> dict[tuple[str, str], float]:
+    """Edge weights between symbols: each graph edge forward, and back for less."""
     weights: dict[tuple[str, str], float] = {}
     for source, target, key in index.graph.edges(keys=True):
         weight = _FORWARD.get(str(key))
@@ -82,14 +82,12 @@ def _rank_graph(index: GraphIndex) -> nx.DiGraph:
             continue
         weights[(source, target)] = weights.get((source, target), 0.0) + weight
         weights[(target, source)] = weights.get((target, source), 0.0) + weight * _BACKWARD
-    graph = nx.DiGraph()
-    graph.add_nodes_from(sorted(index.symbols))
-    graph.add_weighted_edges_from(
-        (source, target, weight)
-        for (source, target), weight in sorted(weights.items())
-        if source in index.symbols and target in index.symbols
-    )
-    return graph
+    symbols = index.symbols
+    return {
+        pair: weight
+        for pair, weight in weights.items()
+        if pair[0] in symbols and pair[1] in symbols
+    }
 
 
 def _focus_nodes(index: GraphIndex, focus: Sequence[str]) -> list[str]:
@@ -128,17 +126,27 @@ class _Walk:
 
 
 def _walk(index: GraphIndex) -> _Walk:
-    graph = _rank_graph(index)
-    nodes = tuple(graph)
+    nodes = tuple(sorted(index.symbols))
     if not nodes:
         return _Walk((), {}, None, np.zeros(0, dtype=np.intp), ())
-    matrix = nx.to_scipy_sparse_array(graph, nodelist=list(nodes), weight="weight", dtype=float)
+    position = {node: i for i, node in enumerate(nodes)}
+    weights = _rank_weights(index)
+    rows = np.fromiter((position[s] for s, _ in weights), dtype=np.int64, count=len(weights))
+    cols = np.fromiter((position[t] for _, t in weights), dtype=np.int64, count=len(weights))
+    data = np.fromiter(weights.values(), dtype=float, count=len(weights))
+    # Entries in (row, column) order, as networkx's `to_scipy_sparse_array` lists the
+    # edges of a graph built in sorted order: the same matrix, bit for bit.
+    order = np.lexsort((cols, rows))
+    size = len(nodes)
+    matrix = sp.sparse.coo_array(
+        (data[order], (rows[order], cols[order])), shape=(size, size), dtype=float
+    ).asformat("csr")
     sums = matrix.sum(axis=1)
     sums[sums != 0] = 1.0 / sums[sums != 0]
     scale = sp.sparse.dia_array((sums.T, 0), shape=matrix.shape).tocsr()
     return _Walk(
         nodes=nodes,
-        position={node: i for i, node in enumerate(nodes)},
+        position=position,
         matrix=scale @ matrix,
         dangling=np.where(sums == 0)[0],
         shown=tuple(

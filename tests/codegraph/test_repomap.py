@@ -10,7 +10,7 @@ import pytest
 
 from codegraph.errors import QueryError
 from codegraph.index import build_index
-from codegraph.repomap import _focus_nodes, _pagerank, _rank_graph, _walk, count_tokens, repo_map
+from codegraph.repomap import _focus_nodes, _pagerank, _rank_weights, _walk, count_tokens, repo_map
 from tests.codegraph.test_find import SHOP, shop_index
 from tests.conftest import MakeRepo
 
@@ -98,7 +98,9 @@ def test_ranks_are_networkx_pagerank_exactly(make_repo: MakeRepo, tmp_path: Path
     # The walk iterates over a cached matrix instead of calling networkx per request;
     # the floats must still be networkx's, or maps would change with the implementation.
     index = shop_index(make_repo, tmp_path)
-    walk, graph = _walk(index), _rank_graph(index)
+    walk, graph = _walk(index), nx.DiGraph()
+    graph.add_nodes_from(sorted(index.symbols))  # as networkx users would build it
+    graph.add_weighted_edges_from((s, t, w) for (s, t), w in sorted(_rank_weights(index).items()))
     for focused in ([], ["shop/render.py::render_receipt"], _focus_nodes(index, ["shop/"])):
         personalization = dict.fromkeys(focused, 1.0) or None
         expected = nx.pagerank(
