@@ -14,7 +14,9 @@ directory, keyed by the commit id it was read at.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import os
 import subprocess
@@ -29,6 +31,8 @@ import numpy as np
 
 from codegraph.errors import HistoryError
 from codegraph.tokens import tokenize
+
+log = logging.getLogger("codegraph")
 
 MAX_COMMITS = 50_000
 MAX_LOG_BYTES = 256 * 1024 * 1024
@@ -220,6 +224,7 @@ def _load(path: Path) -> list[Commit] | None:
 
 
 def _save(directory: Path, path: Path, commits: Sequence[Commit]) -> None:
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for old in directory.glob("history-*.json"):
@@ -228,8 +233,10 @@ def _save(directory: Path, path: Path, commits: Sequence[Commit]) -> None:
             "version": _CACHE_VERSION,
             "commits": [[c.sha, c.subject, list(c.words), list(c.paths)] for c in commits],
         }
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
         os.replace(partial, path)
-    except OSError:
-        pass  # a cache that cannot be written costs time, not correctness
+    except OSError as exc:
+        # A cache that cannot be written costs time, not correctness; leave no half file.
+        log.debug("history cache not written: %s", exc)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

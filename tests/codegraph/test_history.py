@@ -125,3 +125,18 @@ def test_cached_history_is_read_once_per_commit_and_survives_damage(
     assert [f.name for f in cache.glob("history-*.json")] == [
         f"history-{head_commit(root)}.json"
     ]  # the stale cache is gone
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(
+    tmp_path: Path, make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(make_repo)
+    cache = tmp_path / "cache"
+
+    def full_disk(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("codegraph.history.os.replace", full_disk)
+    history = cached_history(root, cache)
+    assert len(history) == len(read_history(root))
+    assert list(cache.iterdir()) == []  # the half-written file is gone too
