@@ -8,7 +8,7 @@ attribute collects every line where the relationship is written, so a function c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
@@ -105,24 +105,21 @@ def add_edges(graph: nx.MultiDiGraph, edges: Iterable[Edge]) -> int:
 def add_rows(graph: nx.MultiDiGraph, rows: Iterable[EdgeTuple]) -> int:
     """Add aggregated rows whose two ends are nodes, merging lines into an existing edge
     of the same kind. Returns how many rows were dropped for a missing end."""
-    succ, pred, nodes = graph._succ, graph._pred, graph._node
+    nodes = graph._node
     dropped = 0
-    for source, target, kind, lines in rows:
-        source_node, target_node = nodes.get(source), nodes.get(target)
-        if source_node is None or target_node is None:
-            dropped += 1
-            continue
-        # Key the adjacency with the node's own id string, not the row's equal copy:
-        # one string per symbol instead of one per edge end (tens of MB on Django).
-        source, target = source_node["symbol"].id, target_node["symbol"].id
-        keydict = succ[source].get(target)
-        if keydict is None:
-            keydict = succ[source][target] = pred[target][source] = {}
-        existing = keydict.get(kind)
-        if existing is not None and existing["lines"] != lines:
-            lines = tuple(sorted(set(lines).union(existing["lines"])))
-        keydict[kind] = {"lines": lines}
-    nx._clear_cache(graph)
+
+    def known() -> Iterator[EdgeTuple]:
+        nonlocal dropped
+        for source, target, kind, lines in rows:
+            source_node, target_node = nodes.get(source), nodes.get(target)
+            if source_node is None or target_node is None:
+                dropped += 1
+                continue
+            # Key the adjacency with the node's own id string, not the row's equal copy:
+            # one string per symbol instead of one per edge end (tens of MB on Django).
+            yield source_node["symbol"].id, target_node["symbol"].id, kind, lines
+
+    add_known_rows(graph, known())
     return dropped
 
 
